@@ -1,0 +1,448 @@
+"""The catalogue of standards as a DataFrame: eligibility, filters, search and summaries.
+
+Pure functions: they take a frame (and a search index) and return new values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from htq.model import HTQ_LEVELS, LEVELS, Occupation, StandardContent
+from htq.snapshot import Snapshot
+from htq.text import FieldIndex, FieldSpec, terms
+
+ELIGIBLE = "Eligible"
+CHECK_FIRST = "Eligible – check first"
+NOT_ELIGIBLE = "Not eligible"
+VERDICTS = (ELIGIBLE, CHECK_FIRST, NOT_ELIGIBLE)
+
+MEETS, CAUTION, BLOCKS, UNKNOWN = "meets", "caution", "blocks", "unknown"
+
+ROUTE_UNKNOWN = "Route unknown"
+NOT_IN_SNAPSHOT = "(not in this snapshot)"
+
+WITHOUT_APPRENTICESHIP = "Occupational standard without apprenticeship"
+PUBLISHED_STATUSES = ("Approved occupation", WITHOUT_APPRENTICESHIP)
+RETIRED_STANDARD = ("Retired", "Withdrawn")
+
+# Seed 003 (Skills England HTQ page, Feb 2025): the one route with no L4/5 standards for HTQs.
+CLOSED_ROUTES = {"Hair and beauty": "Skills England's HTQ page lists hair and beauty as having no level 4 or 5 "
+                 "standards available for HTQ approval (kept under review); contact Skills England first."}
+# Seed 001 (Skills England and DfE, Nov 2025): areas of extra scrutiny.
+SCRUTINY_ROUTES = {"Protective services": "Skills England applies extra scrutiny where delivery facilities must meet "
+                   "a safety standard (the protective services route is its example)."}
+WORKPLACE_HEAVY = {"tug": "Skills England applies extra scrutiny where skills are better demonstrated in the "
+                   "workplace (its example is a tugboat captain)."}
+
+SEARCH_FIELDS = {
+    "title": FieldSpec(weight=4.0, b=0.5),
+    "job_titles": FieldSpec(weight=2.5, b=0.6),
+    "keywords": FieldSpec(weight=2.0, b=0.6),
+    "text": FieldSpec(weight=1.0, b=0.75),
+}
+
+CODE_PATTERN = re.compile(r"^\s*(ST|OCC)\s*-?\s*(\d{1,4})([A-Za-z]?)\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason behind an eligibility verdict."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether a standard can be applied against for HTQ approval, and why."""
+
+    verdict: str
+    reasons: tuple[Reason, ...]
+
+    @property
+    def eligible(self) -> bool:
+        """Return True unless a reason blocks approval."""
+        return self.verdict != NOT_ELIGIBLE
+
+
+def eligibility(occ: Occupation) -> Eligibility:
+    """Return the HTQ eligibility verdict for one occupation, with its reasons in order."""
+    reasons: list[Reason] = []
+    if occ.level in HTQ_LEVELS:
+        reasons.append(Reason(MEETS, f"Level {occ.level}: HTQs are level 4 or 5 qualifications."))
+    else:
+        reasons.append(Reason(BLOCKS, f"Level {occ.level}: HTQs are level 4 or 5 qualifications, so a level "
+                                      f"{occ.level} standard cannot be the basis of an HTQ."))
+
+    if occ.status in PUBLISHED_STATUSES:
+        reasons.append(Reason(MEETS, f"An occupational standard is published (map status: {occ.status})."))
+    elif occ.status == "Potential occupational standard":
+        reasons.append(Reason(BLOCKS, "No standard is published yet (potential occupation). Skills England "
+                                      "invites providers to discuss occupations without a standard."))
+    else:
+        reasons.append(Reason(BLOCKS, f"The standard is not yet published (map status: {occ.status})."))
+
+    ref = occ.reference or "The standard"
+    if occ.standard_status in RETIRED_STANDARD and occ.status == WITHOUT_APPRENTICESHIP:
+        reasons.append(Reason(MEETS, f"The apprenticeship {ref} is {occ.standard_status.lower()}, but the occupational "
+                                     "standard stays published without an apprenticeship; that is what an HTQ aligns to."))
+    elif occ.standard_status in RETIRED_STANDARD:
+        reasons.append(Reason(BLOCKS, f"{ref} is {occ.standard_status.lower()}; align to its replacement."))
+    elif occ.standard_status and "paused" in occ.standard_status.lower():
+        reasons.append(Reason(CAUTION, f"{ref} is approved but paused ({occ.standard_status})."))
+    elif occ.standard_status and occ.standard_status not in ("Approved for delivery",) and occ.level in HTQ_LEVELS:
+        reasons.append(Reason(CAUTION, f"{ref} status: {occ.standard_status}; a revision may be under way."))
+
+    if occ.route in CLOSED_ROUTES:
+        reasons.append(Reason(CAUTION, CLOSED_ROUTES[occ.route]))
+    if occ.route in SCRUTINY_ROUTES:
+        reasons.append(Reason(CAUTION, SCRUTINY_ROUTES[occ.route]))
+    title = occ.title.lower()
+    for term, text in WORKPLACE_HEAVY.items():
+        if re.search(rf"\b{term}", title):
+            reasons.append(Reason(CAUTION, text))
+
+    if occ.regulated:
+        body = occ.regulated_body or "the statutory regulator (not named in this snapshot)"
+        evidence = f" ({occ.regulation_evidence})" if occ.regulation_evidence else ""
+        reasons.append(Reason(CAUTION, f"Statutory regulated occupation: the provider and the qualification must "
+                                       f"be recognised by {body} before submission.{evidence}"))
+    elif occ.regulated is None and occ.level in HTQ_LEVELS:
+        reasons.append(Reason(UNKNOWN, "Statutory regulation: unknown in this snapshot (the standard's page or a "
+                                       "refresh says whether a regulator must recognise the qualification first)."))
+
+    if occ.htqs:
+        n = len(occ.htqs)
+        reasons.append(Reason(MEETS, f"{n} approved HTQ{'s' if n != 1 else ''} already align to this occupation."))
+
+    kinds = {r.kind for r in reasons}
+    verdict = NOT_ELIGIBLE if BLOCKS in kinds else CHECK_FIRST if CAUTION in kinds else ELIGIBLE
+    return Eligibility(verdict, tuple(reasons))
+
+
+def frame(snapshot: Snapshot) -> pd.DataFrame:
+    """Return one row per occupation with the columns the screens filter, sort and show."""
+    route_order = {r.name: r.sequence for r in snapshot.data.routes}
+    rows = []
+    for occ in snapshot.data.occupations:
+        verdict = eligibility(occ)
+        rows.append({
+            "code": occ.code,
+            "reference": occ.reference,
+            "standard": occ.reference or occ.code,
+            "title": occ.title,
+            "level": occ.level,
+            "status": occ.status,
+            "standard_status": occ.standard_status,
+            "version": occ.version,
+            "status_date": pd.Timestamp(occ.status_date) if occ.status_date else pd.NaT,
+            "route": occ.route or ROUTE_UNKNOWN,
+            "route_order": route_order.get(occ.route, 99),
+            "pathway": occ.pathway,
+            "cluster": occ.cluster,
+            "soc2020": f"{occ.soc2020_code} {occ.soc2020_title or ''}".strip() if occ.soc2020_code else None,
+            "keywords": ", ".join(occ.keywords),
+            "job_titles": ", ".join(occ.job_titles),
+            "overview": occ.overview,
+            "summary": occ.summary,
+            "htqs": len(occ.htqs),
+            "htq_titles": "; ".join(h.title for h in occ.htqs),
+            "regulated": "Yes" if occ.regulated else ("No" if occ.regulated is False else "Unknown"),
+            "regulated_body": occ.regulated_body,
+            "eligibility": verdict.verdict,
+            "htq_eligible": verdict.eligible,
+            "full_record": occ.sources.get("code") == "maps_api",
+        })
+    return pd.DataFrame(rows)
+
+
+def search_index(df: pd.DataFrame) -> FieldIndex:
+    """Return a BM25F index over title, job titles, keywords and summary, aligned to df's rows."""
+    docs = [
+        {
+            "title": f"{r.title} {r.code} {r.reference or ''}",
+            "job_titles": r.job_titles,
+            "keywords": r.keywords,
+            "text": f"{r.overview or ''} {r.summary or ''}",
+        }
+        for r in df.itertuples()
+    ]
+    return FieldIndex(docs, SEARCH_FIELDS)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the Find standards screen filters on; empty means 'any'."""
+
+    routes: tuple[str, ...] = ()
+    levels: tuple[int, ...] = ()
+    statuses: tuple[str, ...] = ()
+    eligible_only: bool = False
+    has_htqs: bool = False
+    regulated: str = "any"  # "any", "yes" or "unknown"
+    date_from: date | None = None
+    date_to: date | None = None
+    query: str = ""
+
+
+def apply_filters(df: pd.DataFrame, filters: Filters, index: FieldIndex | None = None) -> pd.DataFrame:
+    """Return the rows that pass every filter; with a query, ranked by relevance (best first)."""
+    mask = np.ones(len(df), dtype=bool)
+    if filters.routes:
+        mask &= df["route"].isin(filters.routes).to_numpy()
+    if filters.levels:
+        mask &= df["level"].isin(filters.levels).to_numpy()
+    if filters.statuses:
+        mask &= df["status"].isin(filters.statuses).to_numpy()
+    if filters.eligible_only:
+        mask &= df["htq_eligible"].to_numpy()
+    if filters.has_htqs:
+        mask &= (df["htqs"] > 0).to_numpy()
+    if filters.regulated == "yes":
+        mask &= (df["regulated"] == "Yes").to_numpy()
+    elif filters.regulated == "unknown":
+        mask &= (df["regulated"] == "Unknown").to_numpy()
+    if filters.date_from is not None:
+        mask &= (df["status_date"] >= pd.Timestamp(filters.date_from)).fillna(False).to_numpy(dtype=bool)
+    if filters.date_to is not None:
+        mask &= (df["status_date"] <= pd.Timestamp(filters.date_to)).fillna(False).to_numpy(dtype=bool)
+
+    query = filters.query.strip()
+    code = normalise_code(query)
+    if code:
+        mask &= (df["code" if code.startswith("OCC") else "reference"] == code).to_numpy()
+        return df[mask].assign(relevance=1.0).sort_values(["level", "code"], kind="stable")
+    if query:
+        if index is None:
+            index = search_index(df)
+        scores = index.scores(terms(query))
+        if index.n_docs != len(df):
+            raise ValueError("the search index was built for a different table")
+        mask &= scores > 0
+        out = df[mask].assign(relevance=scores[mask])
+        top = out["relevance"].max() if len(out) else 1.0
+        out = out.assign(relevance=(out["relevance"] / top).round(3))
+        return out.sort_values(["relevance", "level", "title"], ascending=[False, True, True], kind="stable")
+    return df[mask].sort_values(["route_order", "level", "title"], kind="stable")
+
+
+def normalise_code(text: str) -> str | None:
+    """Return 'ST0116' or 'OCC0039A' for a typed code (any case, spaces, 1-4 digits), else None."""
+    m = CODE_PATTERN.match(text or "")
+    if not m:
+        return None
+    prefix, digits, suffix = m.group(1).upper(), m.group(2).zfill(4), m.group(3).upper()
+    return f"{prefix}{digits}{suffix}"
+
+
+def resolve_code(df: pd.DataFrame, text: str) -> str | None:
+    """Return the OCC code an ST or OCC reference points to, or None when the snapshot lacks it.
+
+    An ST reference shared by option occupations (OCC0039A..F) resolves to the first option.
+    """
+    code = normalise_code(text)
+    if code is None:
+        return None
+    if code.startswith("OCC"):
+        hit = df.index[df["code"] == code]
+    else:
+        hit = df.index[df["reference"] == code]
+    return str(df.at[hit[0], "code"]) if len(hit) else None
+
+
+def siblings(df: pd.DataFrame, code: str) -> list[str]:
+    """Return the other occupations that share this occupation's standard (options)."""
+    row = df.loc[df["code"] == code]
+    if row.empty or not row["reference"].iloc[0]:
+        return []
+    ref = row["reference"].iloc[0]
+    return [c for c in df.loc[df["reference"] == ref, "code"] if c != code]
+
+
+def headline(df: pd.DataFrame) -> dict[str, object]:
+    """Return the home page figures: occupations per level, HTQ-eligible standards, approved HTQs."""
+    htq_band = df[df["level"].isin(HTQ_LEVELS)]
+    return {
+        "occupations": len(df),
+        "by_level": {lvl: int((df["level"] == lvl).sum()) for lvl in LEVELS},
+        "htq_band": len(htq_band),
+        "eligible": int(htq_band["htq_eligible"].sum()),
+        "eligible_standards": int(htq_band.loc[htq_band["htq_eligible"], "standard"].nunique()),
+        "with_htqs": int((htq_band["htqs"] > 0).sum()),
+    }
+
+
+def route_level_counts(df: pd.DataFrame, route_names: Sequence[str]) -> pd.DataFrame:
+    """Return a route x level table of occupation counts, routes in map order, with totals."""
+    order = list(route_names) + ([ROUTE_UNKNOWN] if (df["route"] == ROUTE_UNKNOWN).any() else [])
+    table = (
+        pd.crosstab(df["route"], df["level"])
+        .reindex(index=order, columns=list(LEVELS), fill_value=0)
+        .fillna(0)
+        .astype(int)
+    )
+    table.columns = [f"Level {c}" for c in table.columns]
+    table["Total"] = table.sum(axis=1)
+    table.index.name = "Route"
+    return table
+
+
+def hierarchy(df: pd.DataFrame) -> pd.DataFrame:
+    """Return route, pathway, cluster and occupation per row for a sunburst or treemap."""
+    out = df[["route", "pathway", "cluster", "title", "code", "level", "eligibility", "htqs"]].copy()
+    out["pathway"] = out["pathway"].fillna(f"Pathway {NOT_IN_SNAPSHOT}")
+    out["cluster"] = out["cluster"].fillna(f"Cluster {NOT_IN_SNAPSHOT}")
+    out["occupation"] = out["title"] + " (" + out["code"] + ")"
+    out["level_name"] = "Level " + out["level"].astype(str)
+    return out.drop(columns=["title"])
+
+
+LEVEL_BANDS = {2: "Technical", 3: "Technical", 4: "Higher technical", 5: "Higher technical",
+               6: "Professional", 7: "Professional"}
+
+
+def level_table(by_level: dict[int, int]) -> pd.DataFrame:
+    """Return occupations per level with the map's band name (Technical, Higher technical, Professional)."""
+    return pd.DataFrame(
+        {"Level": [f"Level {lvl}" for lvl in by_level], "Band": [LEVEL_BANDS[lvl] for lvl in by_level],
+         "Occupations": list(by_level.values())}
+    )
+
+
+LISTING_COLUMNS = {
+    "code": "Occupation",
+    "reference": "Standard",
+    "title": "Title",
+    "level": "Level",
+    "route": "Route",
+    "pathway": "Pathway",
+    "status": "Map status",
+    "standard_status": "Standard status",
+    "version": "Version",
+    "status_date": "Status date",
+    "eligibility": "HTQ eligibility",
+    "htqs": "Approved HTQs",
+    "regulated": "Regulated",
+}
+
+
+def listing(df: pd.DataFrame, with_relevance: bool = False) -> pd.DataFrame:
+    """Return the rows as a table for people: readable column names, blanks where unknown."""
+    columns = dict(LISTING_COLUMNS)
+    if with_relevance and "relevance" in df.columns:
+        columns["relevance"] = "Relevance"
+    return df[list(columns)].rename(columns=columns).reset_index(drop=True)
+
+
+def describe_filters(filters: Filters) -> str:
+    """Return the filters as one readable line (for downloads and reports)."""
+    parts = []
+    if filters.query.strip():
+        parts.append(f"search “{filters.query.strip()}”")
+    if filters.routes:
+        parts.append("routes: " + ", ".join(filters.routes))
+    if filters.levels:
+        parts.append("levels: " + ", ".join(str(v) for v in sorted(filters.levels)))
+    if filters.statuses:
+        parts.append("map status: " + ", ".join(filters.statuses))
+    if filters.eligible_only:
+        parts.append("HTQ-eligible only")
+    if filters.has_htqs:
+        parts.append("with approved HTQs")
+    if filters.regulated != "any":
+        parts.append({"yes": "statutory regulated", "unknown": "regulation not known"}[filters.regulated])
+    if filters.date_from or filters.date_to:
+        parts.append(f"status date {filters.date_from or '…'} to {filters.date_to or '…'}")
+    return "; ".join(parts) or "none (all occupations)"
+
+
+FACT_FIELDS = (
+    ("Level", "level"),
+    ("Route", "route"),
+    ("Pathway", "pathway"),
+    ("Cluster", "cluster"),
+    ("Map status", "status"),
+    ("Status last changed", "status_date"),
+    ("Standard reference", "reference"),
+    ("Standard title", "standard_title"),
+    ("Standard status", "standard_status"),
+    ("Version", "version"),
+    ("SOC 2020", "soc2020_code"),
+    ("Statutory regulation", "regulated"),
+)
+
+
+def key_facts(occ: Occupation, source_names: dict[str, str]) -> pd.DataFrame:
+    """Return Field / Value / Source rows for one occupation; 'unknown' where the snapshot lacks it."""
+    rows = []
+    for label, name in FACT_FIELDS:
+        value = getattr(occ, name)
+        if name == "soc2020_code" and value:
+            value = f"{value} {occ.soc2020_title or ''}".strip()
+        elif name == "regulated":
+            value = (f"Yes — {occ.regulated_body}" if occ.regulated_body else "Yes (regulator not named)") \
+                if occ.regulated else ("No" if occ.regulated is False else None)
+        source = occ.sources.get(name)
+        rows.append({
+            "Field": label,
+            "Value": "unknown" if value in (None, "", ()) else str(value),
+            "Source": source_names.get(source, source) if source and value not in (None, "", ()) else "—",
+        })
+    return pd.DataFrame(rows)
+
+
+def htq_table(occ: Occupation) -> pd.DataFrame:
+    """Return the approved HTQs aligned to an occupation, one row each."""
+    return pd.DataFrame(
+        [{"HTQ code": h.code, "Qualification": h.title, "Level": h.level,
+          "Awarding body": h.awarding_body or "not named in the title", "Category": h.category or "unknown"}
+         for h in occ.htqs],
+        columns=["HTQ code", "Qualification", "Level", "Awarding body", "Category"],
+    )
+
+
+def ksb_table(content: StandardContent) -> pd.DataFrame:
+    """Return a standard's KSBs as Code / Type / Statement rows, in the standard's order."""
+    return pd.DataFrame(
+        [{"Code": k.code, "Type": k.kind.capitalize(), "Statement": k.text} for k in content.ksbs],
+        columns=["Code", "Type", "Statement"],
+    )
+
+
+def duty_table(content: StandardContent) -> pd.DataFrame:
+    """Return a standard's duties with the KSB codes each is mapped to."""
+    return pd.DataFrame(
+        [{"Duty": d.code, "Description": d.text, "KSBs": ", ".join(d.ksbs),
+          "Core": {True: "Core", False: "Option", None: "unknown"}[d.core]} for d in content.duties],
+        columns=["Duty", "Description", "KSBs", "Core"],
+    )
+
+
+def related(df: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
+    """Return code, title, level and route of the given occupations, in the given order, known ones only."""
+    known = df.set_index("code")
+    present = [c for c in codes if c in known.index]
+    return known.loc[present, ["title", "level", "route", "standard"]].reset_index()
+
+
+def cluster_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Return occupations per route / pathway / cluster: counts by level, eligible and with HTQs."""
+    h = hierarchy(df)
+    grouped = h.groupby(["route", "pathway", "cluster"], sort=False)
+    out = grouped.agg(
+        Occupations=("code", "size"),
+        Eligible=("eligibility", lambda s: int((s != NOT_ELIGIBLE).sum())),
+        With_HTQs=("htqs", lambda s: int((s > 0).sum())),
+    )
+    levels = pd.crosstab([h["route"], h["pathway"], h["cluster"]], h["level_name"])
+    out = out.join(levels).fillna(0)
+    out = out.reset_index().rename(columns={"route": "Route", "pathway": "Pathway", "cluster": "Cluster",
+                                            "Eligible": "HTQ-eligible", "With_HTQs": "With approved HTQs"})
+    level_cols = sorted(c for c in out.columns if str(c).startswith("Level "))
+    return out[["Route", "Pathway", "Cluster", "Occupations", *level_cols, "HTQ-eligible", "With approved HTQs"]]

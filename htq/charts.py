@@ -1,0 +1,64 @@
+"""Plotly figures for the screens (no Streamlit here: figures are values, tested like any other)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from htq.catalogue import CHECK_FIRST, ELIGIBLE, NOT_ELIGIBLE
+
+LEVEL_COLOURS = {"Level 2": "#d2e3f3", "Level 3": "#9ecae1", "Level 4": "#1d70b8", "Level 5": "#003078",
+                 "Level 6": "#f47738", "Level 7": "#b58840"}
+VERDICT_COLOURS = {ELIGIBLE: "#00703c", CHECK_FIRST: "#ffdd00", NOT_ELIGIBLE: "#b1b4b6"}
+MIXED_COLOUR = "#e9eaeb"
+FONT = dict(family="Arial, Helvetica, sans-serif", size=13)
+
+
+def map_figure(hier: pd.DataFrame, kind: str = "sunburst", colour: str = "level") -> go.Figure:
+    """Return the route -> pathway -> cluster -> occupation map as a sunburst or treemap."""
+    column, palette = (("level_name", LEVEL_COLOURS) if colour == "level" else ("eligibility", VERDICT_COLOURS))
+    palette = {**palette, "(?)": MIXED_COLOUR}  # plotly's name for a parent whose children differ
+    builder = px.sunburst if kind == "sunburst" else px.treemap
+    fig = builder(
+        hier, path=["route", "pathway", "cluster", "occupation"], color=column, color_discrete_map=palette,
+        hover_data={"code": True, "level_name": True, "eligibility": True, "htqs": True},
+        maxdepth=3 if kind == "sunburst" else 4,
+    )
+    fig.update_traces(hovertemplate="<b>%{label}</b><br>%{value} occupation(s)<extra></extra>")
+    fig.update_layout(margin=dict(t=10, l=10, r=10, b=10), height=640, font=FONT)
+    return fig
+
+
+def grid_figure(counts: pd.DataFrame) -> go.Figure:
+    """Return the route x level count table as a grid of coloured tiles with the counts written in.
+
+    Drawn as a scatter of square markers rather than a heatmap because a scatter point can be
+    clicked to select it (Streamlit's selection events do not cover heatmap cells).
+    """
+    body = counts.drop(columns=["Total"], errors="ignore")
+    long = body.reset_index().melt(id_vars=body.index.name or "index", var_name="level", value_name="n")
+    long.columns = ["route", "level", "n"]
+    fig = go.Figure(go.Scatter(
+        x=long["level"], y=long["route"], mode="markers+text", text=long["n"].astype(str),
+        marker=dict(symbol="square", size=34, color=long["n"], colorscale="Blues", cmin=0,
+                    line=dict(width=1, color="#b1b4b6"), colorbar=dict(title="Occupations")),
+        textfont=dict(color=["white" if v > long["n"].max() * 0.55 else "#0b0c0c" for v in long["n"]]),
+        hovertemplate="%{y}<br>%{x}: %{text} occupations<extra>click to show</extra>",
+    ))
+    fig.update_layout(margin=dict(t=10, l=10, r=10, b=10), height=60 + 38 * len(body), font=FONT,
+                      plot_bgcolor="white", clickmode="event+select", dragmode=False,
+                      yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=list(body.index)),
+                      xaxis=dict(side="top", categoryorder="array", categoryarray=list(body.columns)))
+    return fig
+
+
+def grid_cell(event: dict | None) -> tuple[str | None, int | None]:
+    """Return (route, level) of the grid tile a selection event points at, or (None, None)."""
+    points = ((event or {}).get("selection") or {}).get("points") or []
+    if not points:
+        return None, None
+    route = points[0].get("y") or None
+    label = str(points[0].get("x") or "")
+    level = int(label.split()[1]) if label.startswith("Level ") and label.split()[1].isdigit() else None
+    return route, level

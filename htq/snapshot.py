@@ -1,0 +1,396 @@
+"""The only module that knows the files in data/: load, validate and atomically write snapshots.
+
+Layout of a data folder::
+
+    data/CURRENT                      the id of the snapshot in use (one line)
+    data/PROVENANCE.md                sources, date and counts of the snapshot in use
+    data/snapshots/<id>/manifest.json schema, date, sources, counts, sha256 of every file
+    data/snapshots/<id>/occupations.json
+    data/snapshots/<id>/tree.json
+    data/snapshots/<id>/standards.json
+
+A snapshot folder is written under a temporary name, validated by loading it back, renamed
+into place and only then made current, so a failure at any step leaves the previous snapshot
+intact and in use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from htq.model import KSB_KINDS, LEVELS, Occupation, Route, StandardContent
+
+SCHEMA_VERSION = 1
+CURRENT_FILE = "CURRENT"
+PROVENANCE_FILE = "PROVENANCE.md"
+SNAPSHOTS_DIR = "snapshots"
+MANIFEST = "manifest.json"
+DATA_FILES = ("occupations.json", "tree.json", "standards.json")
+OGL_ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0."
+OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+
+_REQUIRED_OCCUPATION_FIELDS = {"code": str, "title": str, "level": int, "status": str}
+
+
+class SnapshotError(Exception):
+    """A snapshot cannot be loaded or written; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class SnapshotData:
+    """Everything a snapshot holds, before it has a place on disk."""
+
+    snapshot_date: str
+    occupations: tuple[Occupation, ...]
+    routes: tuple[Route, ...]
+    green_themes: tuple[dict[str, Any], ...] = ()
+    content: dict[str, StandardContent] = field(default_factory=dict)
+    sources: dict[str, dict[str, str]] = field(default_factory=dict)
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A snapshot loaded from disk: its id, folder, manifest and data."""
+
+    id: str
+    path: Path
+    manifest: dict[str, Any]
+    data: SnapshotData
+
+    @property
+    def date(self) -> str:
+        """Return the date of the data (YYYY-MM-DD)."""
+        return self.data.snapshot_date
+
+    def occupation(self, code: str) -> Occupation | None:
+        """Return the occupation with this OCC code, or None."""
+        return self._by_code().get(code)
+
+    def _by_code(self) -> dict[str, Occupation]:
+        cache = self.__dict__.get("_by_code_cache")
+        if cache is None:
+            cache = {o.code: o for o in self.data.occupations}
+            object.__setattr__(self, "_by_code_cache", cache)
+        return cache
+
+
+def default_data_dir() -> Path:
+    """Return the data folder: $HTQ_DATA_DIR, or data/ beside the htq package."""
+    env = os.environ.get("HTQ_DATA_DIR")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "data"
+
+
+def counts(data: SnapshotData) -> dict[str, Any]:
+    """Return the headline counts recorded in a manifest."""
+    occ = data.occupations
+    return {
+        "occupations": len(occ),
+        "by_level": {str(level): n for level, n in sorted(Counter(o.level for o in occ).items())},
+        "full_records": sum(1 for o in occ if o.sources.get("code") == "maps_api"),
+        "with_reference": sum(1 for o in occ if o.reference),
+        "routes": len(data.routes),
+        "pathways": sum(len(r.pathways) for r in data.routes),
+        "clusters": sum(len(p.clusters) for r in data.routes for p in r.pathways),
+        "htqs": len({h.code for o in occ for h in o.htqs}),
+        "htq_alignments": sum(len(o.htqs) for o in occ),
+        "standards_with_ksbs": len(data.content),
+        "standards_with_complete_ksbs": sum(1 for c in data.content.values() if c.complete),
+    }
+
+
+def _dump(obj: Any) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _sha256(blob: bytes) -> str:
+    return hashlib.sha256(blob).hexdigest()
+
+
+def _payloads(data: SnapshotData) -> dict[str, bytes]:
+    return {
+        "occupations.json": _dump({"occupations": [o.to_json() for o in data.occupations]}),
+        "tree.json": _dump({"routes": [r.to_json() for r in data.routes], "green_themes": list(data.green_themes)}),
+        "standards.json": _dump({"standards": {ref: c.to_json() for ref, c in sorted(data.content.items())}}),
+    }
+
+
+def _write_file(path: Path, blob: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(blob)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def write(data: SnapshotData, data_dir: Path | None = None, snapshot_id: str | None = None,
+          make_current: bool = True) -> Snapshot:
+    """Write a snapshot atomically, validate it by loading it back, and make it current.
+
+    Returns the loaded snapshot. On any failure the previous snapshot stays current and no
+    half-written folder is left under its final name.
+    """
+    data_dir = Path(data_dir or default_data_dir())
+    snapshot_id = snapshot_id or data.snapshot_date
+    if not snapshot_id or "/" in snapshot_id or snapshot_id.startswith("."):
+        raise SnapshotError(f"'{snapshot_id}' is not a usable snapshot id")
+    root = data_dir / SNAPSHOTS_DIR
+    root.mkdir(parents=True, exist_ok=True)
+    staging = root / f".incoming-{snapshot_id}-{secrets.token_hex(4)}"
+    staging.mkdir()
+    try:
+        payloads = _payloads(data)
+        for name, blob in payloads.items():
+            _write_file(staging / name, blob)
+        manifest = {
+            "schema": SCHEMA_VERSION,
+            "id": snapshot_id,
+            "snapshot_date": data.snapshot_date,
+            "origin": data.origin,
+            "attribution": OGL_ATTRIBUTION,
+            "sources": data.sources,
+            "counts": counts(data),
+            "files": {name: _sha256(blob) for name, blob in payloads.items()},
+        }
+        _write_file(staging / MANIFEST, _dump(manifest))
+        load_path(staging)
+        final = root / snapshot_id
+        if final.exists():
+            retired = root / f".replaced-{snapshot_id}-{secrets.token_hex(4)}"
+            final.rename(retired)
+            staging.rename(final)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            staging.rename(final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if make_current:
+        set_current(data_dir, snapshot_id)
+    return load_path(final)
+
+
+def set_current(data_dir: Path, snapshot_id: str) -> None:
+    """Make an existing, valid snapshot the one in use (atomic replace of CURRENT)."""
+    data_dir = Path(data_dir)
+    snapshot = load_path(data_dir / SNAPSHOTS_DIR / snapshot_id)
+    _replace_text(data_dir / PROVENANCE_FILE, provenance_markdown(snapshot.manifest))
+    _replace_text(data_dir / CURRENT_FILE, snapshot_id + "\n")
+
+
+def _replace_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    _write_file(tmp, text.encode("utf-8"))
+    os.replace(tmp, path)
+
+
+def current_id(data_dir: Path | None = None) -> str:
+    """Return the id of the snapshot in use."""
+    data_dir = Path(data_dir or default_data_dir())
+    pointer = data_dir / CURRENT_FILE
+    try:
+        snapshot_id = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError as exc:
+        raise SnapshotError(
+            f"{pointer}: file not found, so no snapshot is in use. Restore data/ from the "
+            "repository or build one with `python -m htq build-snapshot ../shared/data`."
+        ) from exc
+    if not snapshot_id:
+        raise SnapshotError(f"{pointer}: the file is empty; it should name a folder in {data_dir / SNAPSHOTS_DIR}")
+    return snapshot_id
+
+
+def version_key(data_dir: Path | None = None) -> str:
+    """Return a string that changes whenever the snapshot in use changes (for caches)."""
+    data_dir = Path(data_dir or default_data_dir())
+    snapshot_id = current_id(data_dir)
+    manifest = data_dir / SNAPSHOTS_DIR / snapshot_id / MANIFEST
+    try:
+        stamp = manifest.stat().st_mtime_ns
+    except FileNotFoundError:
+        stamp = 0
+    return f"{data_dir.resolve()}|{snapshot_id}|{stamp}"
+
+
+def load(data_dir: Path | None = None) -> Snapshot:
+    """Return the snapshot in use in the data folder."""
+    data_dir = Path(data_dir or default_data_dir())
+    return load_path(data_dir / SNAPSHOTS_DIR / current_id(data_dir))
+
+
+def list_snapshots(data_dir: Path | None = None) -> list[dict[str, Any]]:
+    """Return id, date and counts of every snapshot kept in the data folder, newest first."""
+    data_dir = Path(data_dir or default_data_dir())
+    out = []
+    for folder in sorted((data_dir / SNAPSHOTS_DIR).glob("[!.]*"), reverse=True):
+        try:
+            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        out.append({"id": folder.name, "snapshot_date": manifest.get("snapshot_date"),
+                    "origin": manifest.get("origin"), "counts": manifest.get("counts", {})})
+    return out
+
+
+def _read_json(path: Path) -> tuple[bytes, Any]:
+    try:
+        blob = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise SnapshotError(f"{path}: file not found (the snapshot is incomplete)") from exc
+    try:
+        return blob, json.loads(blob.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SnapshotError(f"{path}: not UTF-8 text") from exc
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from exc
+
+
+def _check_occupation(path: Path, n: int, raw: Any) -> Occupation:
+    if not isinstance(raw, dict):
+        raise SnapshotError(f"{path}: record {n} is not an object")
+    label = f"record {n} ({raw.get('code', 'no code')})"
+    for name, kind in _REQUIRED_OCCUPATION_FIELDS.items():
+        if name not in raw or raw[name] in (None, ""):
+            raise SnapshotError(f"{path}: {label} has no '{name}'")
+        if not isinstance(raw[name], kind) or isinstance(raw[name], bool):
+            raise SnapshotError(f"{path}: {label} has '{name}' of the wrong type ({type(raw[name]).__name__})")
+    if raw["level"] not in LEVELS:
+        raise SnapshotError(f"{path}: {label} has level {raw['level']}, outside 2-7")
+    try:
+        return Occupation.from_json(raw)
+    except TypeError as exc:
+        raise SnapshotError(f"{path}: {label} does not fit the occupation schema ({exc})") from exc
+
+
+def load_path(folder: Path) -> Snapshot:
+    """Return the snapshot in one folder, validated; raise SnapshotError naming file and problem."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise SnapshotError(f"{folder}: snapshot folder not found")
+    _, manifest = _read_json(folder / MANIFEST)
+    mpath = folder / MANIFEST
+    if not isinstance(manifest, dict):
+        raise SnapshotError(f"{mpath}: not a JSON object")
+    if manifest.get("schema") != SCHEMA_VERSION:
+        raise SnapshotError(f"{mpath}: schema {manifest.get('schema')!r}, this version of the tool reads schema {SCHEMA_VERSION}")
+    for key in ("snapshot_date", "files", "counts"):
+        if key not in manifest:
+            raise SnapshotError(f"{mpath}: the field '{key}' is missing")
+
+    parsed = {}
+    for name in DATA_FILES:
+        blob, obj = _read_json(folder / name)
+        expected = manifest["files"].get(name)
+        if expected != _sha256(blob):
+            raise SnapshotError(f"{folder / name}: contents do not match the checksum in manifest.json "
+                                "(the file was changed or only partly written)")
+        parsed[name] = obj
+
+    opath = folder / "occupations.json"
+    raw_occ = parsed["occupations.json"].get("occupations") if isinstance(parsed["occupations.json"], dict) else None
+    if not isinstance(raw_occ, list) or not raw_occ:
+        raise SnapshotError(f"{opath}: no occupations (expected a non-empty list under 'occupations')")
+    occupations = tuple(_check_occupation(opath, n, raw) for n, raw in enumerate(raw_occ, start=1))
+    dupes = [c for c, k in Counter(o.code for o in occupations).items() if k > 1]
+    if dupes:
+        raise SnapshotError(f"{opath}: occupation codes appear twice: {', '.join(sorted(dupes)[:5])}")
+
+    tpath = folder / "tree.json"
+    tree = parsed["tree.json"]
+    if not isinstance(tree, dict) or not isinstance(tree.get("routes"), list) or not tree["routes"]:
+        raise SnapshotError(f"{tpath}: no routes (expected a non-empty list under 'routes')")
+    try:
+        routes = tuple(Route.from_json(r) for r in tree["routes"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SnapshotError(f"{tpath}: a route does not fit the schema ({exc!r})") from exc
+    route_names = {r.name for r in routes}
+    stray = sorted({o.route for o in occupations if o.route and o.route not in route_names})
+    if stray:
+        raise SnapshotError(f"{opath}: routes not in tree.json: {', '.join(stray)}")
+
+    spath = folder / "standards.json"
+    raw_std = parsed["standards.json"].get("standards") if isinstance(parsed["standards.json"], dict) else None
+    if not isinstance(raw_std, dict):
+        raise SnapshotError(f"{spath}: expected an object under 'standards'")
+    content = {}
+    for ref, raw in raw_std.items():
+        try:
+            item = StandardContent.from_json(raw)
+        except (KeyError, TypeError) as exc:
+            raise SnapshotError(f"{spath}: standard {ref} does not fit the schema ({exc!r})") from exc
+        bad = [k.code for k in item.ksbs if k.kind not in KSB_KINDS]
+        if bad:
+            raise SnapshotError(f"{spath}: standard {ref} has KSBs of unknown kind: {', '.join(bad[:5])}")
+        content[ref] = item
+
+    data = SnapshotData(
+        snapshot_date=str(manifest["snapshot_date"]),
+        occupations=occupations,
+        routes=routes,
+        green_themes=tuple(tree.get("green_themes", ())),
+        content=content,
+        sources=manifest.get("sources", {}),
+        origin=manifest.get("origin", ""),
+    )
+    actual = counts(data)
+    for key in ("occupations", "routes", "htqs"):
+        if manifest["counts"].get(key) != actual[key]:
+            raise SnapshotError(f"{mpath}: counts say {manifest['counts'].get(key)} {key}, the files hold {actual[key]}")
+    return Snapshot(id=manifest.get("id", folder.name), path=folder, manifest=manifest, data=data)
+
+
+def provenance_markdown(manifest: dict[str, Any]) -> str:
+    """Return the PROVENANCE.md text of a snapshot: date, sources, counts and attribution."""
+    c = manifest.get("counts", {})
+    levels = ", ".join(f"L{k} {v:,}" for k, v in c.get("by_level", {}).items())
+    lines = [
+        "# Data provenance",
+        "",
+        f"Snapshot **{manifest.get('id')}**, data of **{manifest.get('snapshot_date')}**, "
+        f"made by `{manifest.get('origin', 'unknown')}`. This file is written by the tool; do not edit it by hand.",
+        "",
+        OGL_ATTRIBUTION + f" ({OGL_URL})",
+        "",
+        "## Sources",
+        "",
+        "| Source | What it gives | Date of the data | File |",
+        "|---|---|---|---|",
+    ]
+    for sid, src in manifest.get("sources", {}).items():
+        lines.append(f"| {src.get('name', sid)} (`{sid}`) | {src.get('detail', '')} | {src.get('date') or '—'} | "
+                     f"{('`' + src['file'] + '`') if src.get('file') else '—'} |")
+    lines += [
+        "",
+        "Every occupation record keeps, per field, the source that gave it (`sources` in "
+        "`occupations.json`); the app shows it on each standard's page.",
+        "",
+        "## Counts",
+        "",
+        f"- Occupations on the maps: {c.get('occupations', 0):,} ({levels})",
+        f"- Full occupation records (route, pathway, cluster, summary, HTQs): {c.get('full_records', 0):,}",
+        f"- Occupations linked to a standard reference (ST####): {c.get('with_reference', 0):,}",
+        f"- Routes / pathways / clusters: {c.get('routes', 0)} / {c.get('pathways', 0)} / {c.get('clusters', 0)}",
+        f"- Approved HTQs: {c.get('htqs', 0):,} distinct codes, {c.get('htq_alignments', 0):,} HTQ–occupation alignments",
+        f"- Standards with KSBs: {c.get('standards_with_ksbs', 0)} "
+        f"({c.get('standards_with_complete_ksbs', 0)} complete lists)",
+        "",
+        "## What this snapshot does not know",
+        "",
+        "- KSBs and duties for all but the standards counted above; duty-to-KSB links.",
+        "- Review, approval and last-changed dates, and the statutory regulation flag, except where a "
+        "standard's title or summary states the regulator (marked as inferred).",
+        "- Pathway, cluster, summary and HTQs for occupations outside levels 4 and 5 (index row only; "
+        "route, status and version from the apprenticeship standards list where it has the standard).",
+        "- Awarding bodies of HTQs whose titles do not name one.",
+        "",
+        "A refresh from the live Skills England APIs (`python -m htq refresh`) brings these.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,40 @@
+"""House rules that keep the architecture visible."""
+
+import ast
+import re
+
+from .conftest import ROOT
+
+
+def imports(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+def test_htq_never_imports_streamlit():
+    offenders = [p.name for p in (ROOT / "htq").glob("*.py") if any(m.split(".")[0] == "streamlit" for m in imports(p))]
+    assert offenders == []
+
+
+def test_pages_are_thin():
+    for page in [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]:
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"\.(groupby|merge|pivot_table|apply)\(|\bimport re\b", text), page.name
+        assert len(text.splitlines()) < 120, f"{page.name} is long: move logic into htq or ui"
+
+
+def test_only_sources_touches_the_network():
+    for path in (ROOT / "htq").glob("*.py"):
+        if path.name != "sources.py":
+            assert not {"requests", "urllib.request", "http.client", "socket"} & set(imports(path)), path.name
+
+
+def test_readme_layout_names_every_module_and_page():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in [*(ROOT / "htq").glob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "ui.py", ROOT / "app.py"]:
+        if path.name != "__init__.py":
+            assert path.name in readme, f"README's layout tree does not mention {path.name}"

@@ -1,0 +1,151 @@
+"""Eligibility, filters, search and summaries on the real snapshot."""
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from htq import catalogue
+from htq.catalogue import BLOCKS, CAUTION, CHECK_FIRST, ELIGIBLE, NOT_ELIGIBLE, Filters
+
+
+def test_software_developer_route_htqs_and_eligibility(snap, df):
+    occ = snap.occupation(catalogue.resolve_code(df, "ST0116"))
+    assert (occ.code, occ.route, occ.level) == ("OCC0116", "Digital", 4)
+    assert len(occ.htqs) == 27
+    assert "HTQDZ0006" in {h.code for h in occ.htqs}
+    verdict = catalogue.eligibility(occ)
+    assert verdict.verdict == ELIGIBLE
+    assert any("27 approved HTQs" in r.text for r in verdict.reasons)
+
+
+def test_regulated_standard_must_be_checked_first(snap):
+    verdict = catalogue.eligibility(snap.occupation("OCC0827"))
+    assert verdict.verdict == CHECK_FIRST
+    assert any(r.kind == CAUTION and "Nursing and Midwifery Council" in r.text for r in verdict.reasons)
+
+
+def test_level_6_standard_is_not_eligible(snap):
+    verdict = catalogue.eligibility(snap.occupation("OCC0781"))  # registered nurse, level 6
+    assert verdict.verdict == NOT_ELIGIBLE
+    assert verdict.reasons[0].kind == BLOCKS and "Level 6" in verdict.reasons[0].text
+
+
+def test_potential_occupation_is_not_eligible(snap):
+    verdict = catalogue.eligibility(snap.occupation("OCC1119"))  # tug master, potential
+    assert verdict.verdict == NOT_ELIGIBLE
+    assert any("potential occupation" in r.text for r in verdict.reasons)
+    assert any("tugboat" in r.text for r in verdict.reasons)
+
+
+def test_retired_apprenticeship_of_a_standard_without_apprenticeship_stays_eligible(snap):
+    occ = snap.occupation("OCC0066")
+    assert (occ.status, occ.standard_status) == ("Occupational standard without apprenticeship", "Retired")
+    assert catalogue.eligibility(occ).eligible
+
+
+def test_retired_standard_of_an_approved_occupation_blocks(snap):
+    occ = replace(snap.occupation("OCC0116"), standard_status="Retired")
+    assert catalogue.eligibility(occ).verdict == NOT_ELIGIBLE
+
+
+def test_route_cautions(snap):
+    protective = next(o for o in snap.data.occupations
+                      if o.route == "Protective services" and o.level == 4 and o.status == "Approved occupation")
+    assert catalogue.eligibility(protective).verdict == CHECK_FIRST
+    hair = replace(snap.occupation("OCC0116"), route="Hair and beauty")
+    assert any("hair and beauty" in r.text for r in catalogue.eligibility(hair).reasons)
+
+
+def test_headline_figures(df):
+    figures = catalogue.headline(df)
+    assert figures["occupations"] == 1269 and figures["htq_band"] == 284
+    assert figures["by_level"][4] == 218 and figures["by_level"][5] == 66
+    assert 0 < figures["eligible_standards"] <= figures["eligible"] <= 284
+
+
+def test_route_level_grid_adds_up(df, snap):
+    grid = catalogue.route_level_counts(df, [r.name for r in snap.data.routes])
+    assert grid["Total"].sum() == 1269
+    assert grid.loc["Digital", "Level 4"] == 20
+    assert list(grid.index[:2]) == ["Agriculture, environmental and animal care", "Business and administration"]
+
+
+def test_filters_combine(df, index):
+    out = catalogue.apply_filters(df, Filters(routes=("Digital",), levels=(4,), has_htqs=True), index)
+    assert set(out["route"]) == {"Digital"} and set(out["level"]) == {4}
+    assert (out["htqs"] > 0).all()
+    assert {"OCC0116", "OCC0118"} <= set(out["code"])
+
+
+def test_eligible_only_hides_blocked_rows(df, index):
+    out = catalogue.apply_filters(df, Filters(eligible_only=True), index)
+    assert out["htq_eligible"].all() and set(out["level"]) == {4, 5}
+
+
+def test_regulated_filter(df, index):
+    out = catalogue.apply_filters(df, Filters(regulated="yes", levels=(4, 5)), index)
+    assert set(out["code"]) == {"OCC0827", "OCC0600", "OCC0875"}
+
+
+def test_status_date_range_excludes_unknown_dates(df, index):
+    out = catalogue.apply_filters(df, Filters(date_from=date(2020, 1, 1), date_to=date(2020, 12, 31)), index)
+    assert len(out) > 0
+    assert out["status_date"].between("2020-01-01", "2020-12-31").all()
+
+
+@pytest.mark.parametrize("query, first", [
+    ("nurses", "OCC0827"),
+    ("NURSING associate", "OCC0827"),
+    ("software developers", "OCC0116"),
+    ("quantity surveying", "OCC0049"),
+])
+def test_search_is_ranked_and_folds_case_and_plurals(df, index, query, first):
+    out = catalogue.apply_filters(df, Filters(query=query, levels=(4, 5)), index)
+    assert out.iloc[0]["code"] == first
+    assert out["relevance"].is_monotonic_decreasing and out["relevance"].iloc[0] == 1.0
+
+
+def test_search_by_code(df, index):
+    assert list(catalogue.apply_filters(df, Filters(query="st0039"), index)["code"]) == [
+        "OCC0039A", "OCC0039B", "OCC0039C", "OCC0039D", "OCC0039E", "OCC0039F"]
+    assert list(catalogue.apply_filters(df, Filters(query="OCC 116"), index)["code"]) == ["OCC0116"]
+
+
+def test_search_with_no_match_is_empty(df, index):
+    assert catalogue.apply_filters(df, Filters(query="zzzxqv"), index).empty
+
+
+@pytest.mark.parametrize("text, code", [("ST0116", "ST0116"), (" st116 ", "ST0116"), ("occ0039a", "OCC0039A"),
+                                        ("ST-0116", "ST0116"), ("software", None), ("ST12345", None), ("", None)])
+def test_normalise_code(text, code):
+    assert catalogue.normalise_code(text) == code
+
+
+def test_resolve_code_unknown_is_none(df):
+    assert catalogue.resolve_code(df, "ST9999") is None
+    assert catalogue.resolve_code(df, "OCC0116") == "OCC0116"
+
+
+def test_key_facts_say_unknown_and_name_sources(snap):
+    facts = catalogue.key_facts(snap.occupation("OCC0002"), {"maps_index": "Maps index"}).set_index("Field")
+    assert facts.loc["Pathway", "Value"] == "unknown" and facts.loc["Pathway", "Source"] == "—"
+    assert facts.loc["Level", "Source"] == "Maps index"
+
+
+def test_listing_has_readable_columns(df):
+    table = catalogue.listing(df.head(3))
+    assert list(table.columns)[:4] == ["Occupation", "Standard", "Title", "Level"]
+
+
+def test_describe_filters():
+    text = catalogue.describe_filters(Filters(query="nurse", levels=(5, 4), eligible_only=True))
+    assert text == "search “nurse”; levels: 4, 5; HTQ-eligible only"
+    assert catalogue.describe_filters(Filters()) == "none (all occupations)"
+
+
+def test_cluster_table_counts_every_occupation(df):
+    band = df[df["level"].isin([4, 5])]
+    table = catalogue.cluster_table(band)
+    assert table["Occupations"].sum() == 284
+    assert (table["Level 4"] + table["Level 5"] == table["Occupations"]).all()

@@ -1,0 +1,89 @@
+"""End to end: `streamlit run app.py` on loopback, driven in headless Chromium by Playwright."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .browser import CHROMIUM_ARGS, require_chromium, streamlit_server, wait_for_app
+from .conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+PAGES = {"": "HTQ Standards Explorer", "Explore_routes": "Explore routes", "Find_standards": "Find standards",
+         "Standard?code=ST0116": "Software developer", "About": "About this tool"}
+
+
+@pytest.fixture(scope="module")
+def server():
+    require_chromium()
+    with streamlit_server(ROOT) as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def tab(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 2000})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def open_page(tab, url):
+    tab.goto(url)
+    wait_for_app(tab)
+    return tab
+
+
+@pytest.mark.parametrize("path, title", PAGES.items())
+def test_every_page_opens_without_an_error(server, tab, path, title):
+    open_page(tab, f"{server}/{path}")
+    assert tab.locator("h1").first.inner_text() == title
+    assert tab.locator('[data-testid="stException"]').count() == 0
+    assert "Open Government Licence" in tab.inner_text("body")
+
+
+def test_filtered_link_reopens_the_same_view(server, tab):
+    open_page(tab, f"{server}/Find_standards?route=Digital&level=4&has_htqs=true")
+    body = tab.inner_text("body")
+    assert "10 of 1,269 occupations match" in body
+    grid = tab.locator('[data-testid="stDataFrame"] table').first.inner_text()
+    for title in ("Software developer", "Data analyst", "Network engineer", "Business Analyst"):
+        assert title in grid
+    assert "Nursing associate" not in grid
+
+
+def test_typing_a_search_updates_the_url(server, tab):
+    open_page(tab, f"{server}/Find_standards")
+    box = tab.get_by_role("textbox", name="Search")
+    box.fill("hearing aid")
+    box.press("Enter")
+    tab.wait_for_function("() => location.search.includes('q=hearing')")
+    expect(tab.locator('[data-testid="stDataFrame"] table').first).to_contain_text("Hearing aid dispenser")
+
+
+def test_clicking_a_grid_tile_narrows_the_map(server, tab):
+    open_page(tab, f"{server}/Explore_routes")
+    tiles = tab.locator(".js-plotly-plot").nth(1).locator(".scatterlayer .point")
+    tiles.nth(2 * 16 + 6).click(force=True)  # column Level 4, row Digital (the grid is drawn column by column)
+    tab.wait_for_function("() => location.search.includes('route=Digital')")
+    wait_for_app(tab)
+    expect(tab.get_by_text("Digital: 20 occupations")).to_have_count(1)
+
+
+def test_unknown_standard_shows_a_message_and_a_search_box(server, tab):
+    open_page(tab, f"{server}/Standard?code=ST9999")
+    assert "ST9999 is not in the snapshot" in tab.inner_text("body")
+    expect(tab.get_by_role("textbox", name="Standard code or name")).to_have_count(1)
+    assert tab.locator('[data-testid="stException"]').count() == 0
