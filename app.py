@@ -43,7 +43,8 @@ with right:
     for label, file, icon, description in ui.PAGES[1:]:
         if label == "Standard":
             continue
-        st.page_link(file, label=f"**{label}** — {description}", icon=icon)
+        st.page_link(file, label=f"**{label}**", icon=icon)
+        st.caption(description)
     st.page_link(ui.PAGE["Find standards"], label="**HTQ-eligible standards with approved HTQs**",
                  icon=":material/verified:", query_params={"eligible": "true", "has_htqs": "true"})
 
