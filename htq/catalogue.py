@@ -424,11 +424,15 @@ def duty_table(content: StandardContent) -> pd.DataFrame:
     )
 
 
+def related_rows(df: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
+    """Return the catalogue rows of the given occupations, in the given order, known ones only."""
+    known = df.set_index("code", drop=False)
+    return known.loc[[c for c in codes if c in known.index]].reset_index(drop=True)
+
+
 def related(df: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
-    """Return code, title, level and route of the given occupations, in the given order, known ones only."""
-    known = df.set_index("code")
-    present = [c for c in codes if c in known.index]
-    return known.loc[present, ["title", "level", "route", "standard"]].reset_index()
+    """Return code, title, level, route and standard of the given occupations, in the given order."""
+    return related_rows(df, codes)[["code", "title", "level", "route", "standard"]]
 
 
 def cluster_table(df: pd.DataFrame) -> pd.DataFrame:

@@ -62,3 +62,18 @@ def grid_cell(event: dict | None) -> tuple[str | None, int | None]:
     label = str(points[0].get("x") or "")
     level = int(label.split()[1]) if label.startswith("Level ") and label.split()[1].isdigit() else None
     return route, level
+
+
+EVIDENCE_COLOURS = {"Words in common": "#1d70b8", "Similar meaning": "#5694ca", "Approved HTQ precedent": "#b58840"}
+
+
+def evidence_figure(rows: list[dict[str, float]], labels: list[str]) -> go.Figure:
+    """Return a horizontal stacked bar per candidate showing what each kind of evidence added."""
+    fig = go.Figure()
+    for kind, colour in EVIDENCE_COLOURS.items():
+        fig.add_bar(y=labels, x=[r[kind] for r in rows], name=kind, orientation="h", marker_color=colour,
+                    hovertemplate="%{y}<br>" + kind + ": %{x:.2f}<extra></extra>")
+    fig.update_layout(barmode="stack", height=60 + 28 * len(labels), margin=dict(t=10, l=10, r=10, b=10),
+                      font=FONT, yaxis=dict(autorange="reversed"), xaxis=dict(title="Contribution to the score"),
+                      legend=dict(orientation="h", y=-0.2))
+    return fig

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -43,10 +43,12 @@ def terms(text: str) -> list[str]:
 
 
 def surface_forms(text: str) -> dict[str, str]:
-    """Return, for each stem in a text, the first word that produced it (for explanations)."""
+    """Return, for each stem in a text, the first word that produced it, as written (for explanations)."""
     forms: dict[str, str] = {}
-    for w in words(text):
-        forms.setdefault(stem(w), w)
+    for m in _WORD.finditer(text.lower()):
+        word = m.group(0)
+        if word not in STOP_WORDS and len(word) > 1:
+            forms.setdefault(stem(word), text[m.start():m.end()])
     return forms
 
 
@@ -69,8 +71,10 @@ class FieldIndex:
         docs: Sequence[Mapping[str, str]],
         fields: Mapping[str, FieldSpec],
         k1: float = 1.2,
+        analyse: Callable[[str], list[str]] = terms,
     ) -> None:
         self.fields = dict(fields)
+        self.analyse = analyse
         self.k1 = k1
         self.n_docs = len(docs)
         self._field_terms: list[dict[str, Counter[str]]] = []
@@ -78,7 +82,7 @@ class FieldIndex:
         for doc in docs:
             per_field = {}
             for f in fields:
-                counts = Counter(terms(doc.get(f) or ""))
+                counts = Counter(analyse(doc.get(f) or ""))
                 per_field[f] = counts
                 lengths[f].append(sum(counts.values()))
             self._field_terms.append(per_field)
@@ -123,7 +127,7 @@ class FieldIndex:
 
     def search(self, query: str, limit: int | None = None) -> list[tuple[int, float]]:
         """Return (document position, score) pairs with a positive score, best first."""
-        s = self.scores(terms(query))
+        s = self.scores(self.analyse(query))
         hits = np.nonzero(s > 0)[0]
         order = hits[np.lexsort((hits, -s[hits]))]
         if limit is not None:

@@ -11,7 +11,8 @@ from .conftest import ROOT
 pytestmark = pytest.mark.browser
 
 PAGES = {"": "HTQ Standards Explorer", "Explore_routes": "Explore routes", "Find_standards": "Find standards",
-         "Standard?code=ST0116": "Software developer", "About": "About this tool"}
+         "Standard?code=ST0116": "Software developer", "Match_programme": "Match a programme",
+         "About": "About this tool"}
 
 
 @pytest.fixture(scope="module")
@@ -86,4 +87,20 @@ def test_unknown_standard_shows_a_message_and_a_search_box(server, tab):
     open_page(tab, f"{server}/Standard?code=ST9999")
     assert "ST9999 is not in the snapshot" in tab.inner_text("body")
     expect(tab.get_by_role("textbox", name="Standard code or name")).to_have_count(1)
+    assert tab.locator('[data-testid="stException"]').count() == 0
+
+
+def test_upload_a_docx_and_see_candidates(server, tab, tmp_path):
+    from .docs import make_docx
+
+    spec = tmp_path / "programme.docx"
+    spec.write_bytes(make_docx("FdSc Nursing Associate", [
+        "Prepares you for registration with the Nursing and Midwifery Council.",
+        "Pharmacology and medicines management", "Care across the lifespan"]))
+    open_page(tab, f"{server}/Match_programme")
+    tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(spec))
+    expect(tab.get_by_text("programme.docx")).to_be_visible()
+    tab.get_by_role("button", name="Find matching standards").click()
+    expect(tab.get_by_text("Candidates for “FdSc Nursing Associate”")).to_be_visible(timeout=30_000)
+    expect(tab.get_by_text("1. Nursing associate").first).to_be_visible()
     assert tab.locator('[data-testid="stException"]').count() == 0

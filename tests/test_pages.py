@@ -114,3 +114,57 @@ def test_broken_snapshot_shows_a_message_not_a_traceback(page, data_copy, monkey
     at = page(FIND)
     assert "cannot be loaded" in at.error[0].value and "missing-snapshot" in at.error[0].value
     assert not at.dataframe
+
+
+MATCH = "pages/4_Match_programme.py"
+
+
+def test_match_page_submit_text_shows_candidates(page):
+    at = page(MATCH)
+    at.text_input(key="m_title").set_value("FdSc Nursing Associate")
+    at.text_area(key="m_text").set_value("Care for adults and children\nMedicines management\nThe NMC code")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.subheader[0].value == "Candidates for “FdSc Nursing Associate”"
+    assert "**1. Nursing associate** · ST0827" in markdown(at)
+    assert at.dataframe[0].value.iloc[0]["Standard"] == "ST0827"
+
+
+def test_match_page_shortlists_a_candidate(page):
+    at = page(MATCH)
+    at.text_input(key="m_title").set_value("FdSc Software Development")
+    at.button[0].click().run()
+    at.checkbox(key="short_OCC0116").check().run()
+    assert at.session_state["shortlist"] == ["OCC0116"]
+    assert at.dataframe[-1].value.iloc[0]["Standard"] == "ST0116"
+
+
+def test_match_page_upload_docx(page):
+    from .docs import make_docx
+
+    at = page(MATCH)
+    at.file_uploader(key="m_file").set_value(("spec.docx", make_docx(
+        "HNC Construction Management", ["Site supervision, health and safety, construction technology."]),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.subheader[0].value == "Candidates for “HNC Construction Management”"
+
+
+@pytest.mark.parametrize("name, blob, message", [
+    ("locked.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "password-protected"),
+    ("broken.pdf", b"%PDF-1.4 nonsense", "PDF"),
+])
+def test_match_page_bad_upload_shows_a_message(page, name, blob, message):
+    at = page(MATCH)
+    at.file_uploader(key="m_file").set_value((name, blob, "application/octet-stream"))
+    at.button[0].click().run()
+    assert not at.exception
+    assert message in at.error[0].value
+    assert not at.subheader or "Candidates" not in at.subheader[0].value
+
+
+def test_match_page_empty_form_asks_for_input(page):
+    at = page(MATCH)
+    at.button[0].click().run()
+    assert "Give the programme's title" in at.error[0].value

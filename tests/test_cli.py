@@ -1,0 +1,80 @@
+"""The command line contract: `python -m htq match ...`."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import FIXTURES, ROOT
+from .docs import encrypt_pdf, make_docx, make_pdf
+
+PROGRAMME = FIXTURES / "programmes" / "software.txt"
+
+
+def run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "htq", *args], cwd=ROOT, input=stdin, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_match_json_shape():
+    out = run("match", "--json", "--top", "3", str(PROGRAMME))
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert [r["rank"] for r in rows] == [1, 2, 3]
+    first = rows[0]
+    assert {"rank", "reference", "occupation", "title", "level", "route", "score", "reasons"} <= set(first)
+    assert (first["reference"], first["occupation"], first["level"], first["route"]) == ("ST0116", "OCC0116", 4, "Digital")
+    assert 0 <= first["score"] <= 1
+    assert any("Software" in r["terms"] for r in first["reasons"])
+
+
+def test_match_reads_standard_input_with_level_and_route():
+    text = "FdSc Nursing Associate\nCare for adults and children; medicines management; NMC code\n"
+    out = run("match", "--json", "--level", "5", "--route", "health and science", "-", stdin=text)
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert rows[0]["reference"] == "ST0827"
+    assert {r["route"] for r in rows} == {"Health and science"}
+
+
+def test_no_precedents_ranks_on_content_alone():
+    rows = json.loads(run("match", "--json", "--no-precedents", str(PROGRAMME)).stdout)
+    assert all(r["precedents"] == [] and r["evidence"]["precedent"] == 0 for r in rows)
+
+
+def test_docx_and_pdf_are_read(tmp_path):
+    docx_file = tmp_path / "spec.docx"
+    docx_file.write_bytes(make_docx("FdSc Software Development", ["Programming, databases and software testing."]))
+    pdf_file = tmp_path / "spec.pdf"
+    pdf_file.write_bytes(make_pdf(["FdSc Software Development", "Programming, databases and software testing."]))
+    for path in (docx_file, pdf_file):
+        out = run("match", "--json", "--top", "1", str(path))
+        assert out.returncode == 0, out.stderr
+        assert json.loads(out.stdout)[0]["reference"] == "ST0116"
+
+
+def test_table_output_names_the_programme():
+    out = run("match", "--top", "2", str(PROGRAMME))
+    assert out.returncode == 0 and "Programme: FdSc Software Development" in out.stdout
+    assert "ST0116" in out.stdout
+
+
+@pytest.mark.parametrize("args, stdin, message", [
+    (["match", "-"], "", "is empty"),
+    (["match", "missing.txt"], None, "does not exist"),
+    (["match", "--route", "Atlantis", str(PROGRAMME)], None, "unknown route"),
+    (["match", "--level", "6", str(PROGRAMME)], None, "invalid choice"),
+    (["match", "--top", "0", str(PROGRAMME)], None, "--top must be 1 or more"),
+])
+def test_bad_input_exits_2_with_a_message(args, stdin, message):
+    out = run(*args, stdin=stdin)
+    assert out.returncode == 2
+    assert message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_password_protected_pdf_exits_2(tmp_path):
+    locked = tmp_path / "locked.pdf"
+    locked.write_bytes(encrypt_pdf(make_pdf(["FdSc Software Development"])))
+    out = run("match", str(locked))
+    assert out.returncode == 2 and "password-protected" in out.stderr
