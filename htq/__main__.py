@@ -79,6 +79,77 @@ def _match(args: argparse.Namespace) -> int:
     return 0
 
 
+def _standards_for(snap: snapshot.Snapshot, codes: list[str], ksb_file: str | None) -> list:
+    """Return the KSB lists to map against: from the snapshot, or from --ksbs for a single standard."""
+    from htq import catalogue, ksbs
+
+    wanted = []
+    for text in codes:
+        code = catalogue.normalise_code(text)
+        if code is None:
+            raise UsageError(f"'{text}' is not a standard code (ST0116 or OCC0116)")
+        occ = snap.occupation(code) if code.startswith("OCC") else next(
+            (o for o in snap.data.occupations if o.reference == code), None)
+        reference = occ.reference if occ and occ.reference else code
+        if occ is None and ksb_file is None:
+            raise UsageError(f"{code} is not in the snapshot of {snap.date}")
+        wanted.append((reference, occ.title if occ else reference))
+    if ksb_file:
+        if len(wanted) != 1:
+            raise UsageError("--ksbs gives the KSBs of one standard: pass exactly one --standard with it")
+        path = Path(ksb_file)
+        try:
+            if path.suffix.lower() in (".xlsx", ".csv"):
+                return [ksbs.read_sheet(path.read_bytes(), path.name, *wanted[0])]
+            return [ksbs.from_text(path.read_text(encoding="utf-8"), *wanted[0])]
+        except FileNotFoundError as exc:
+            raise UsageError(f"“{ksb_file}” does not exist") from exc
+        except (ksbs.KsbError, UnicodeDecodeError) as exc:
+            raise UsageError(str(exc)) from exc
+    out = []
+    for reference, _ in wanted:
+        content = snap.data.content.get(reference)
+        if content is None:
+            raise UsageError(f"the snapshot has no KSBs for {reference}: pass --ksbs FILE (a KSB sheet with Code and "
+                             "Statement columns, or lines like 'K1 statement'), or refresh the snapshot")
+        out.append(content)
+    return out
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    import json
+
+    from htq import coverage, embed, programme
+
+    path = Path(args.programme)
+    if not path.is_file():
+        raise UsageError(f"“{args.programme}” does not exist")
+    try:
+        structure = programme.read_structure(path.read_bytes(), path.name)
+    except programme.ProgrammeError as exc:
+        raise UsageError(str(exc)) from exc
+    snap = snapshot.load(Path(args.data_dir) if args.data_dir else None)
+    standards = _standards_for(snap, args.standard, args.ksbs)
+    embedder = embed.StaticEmbedder(f"{o.title} {o.overview or ''} {o.summary or ''}" for o in snap.data.occupations)
+    proposal = coverage.propose(structure.modules, standards, embedder)
+    if args.json:
+        print(json.dumps([{
+            "standard": r.standard, "code": r.code, "type": r.kind, "statement": r.statement, "coverage": r.coverage,
+            "score": r.score, "confidence": r.confidence,
+            "evidence": [{"module": e.module, "outcome": e.outcome, "score": e.score} for e in r.evidence],
+        } for r in proposal.rows], ensure_ascii=False, indent=2))
+        return 0
+    print(f"Programme: {structure.title or path.name} · {len(structure.modules)} modules · "
+          + ", ".join(f"{s.reference} ({len(s.ksbs)} KSBs)" for s in standards))
+    print(f"{'Code':<10} {'Coverage':<8} {'Score':>5}  {'Evidence':<28} Statement")
+    for r in proposal.rows:
+        evidence = ", ".join(dict.fromkeys(e.module for e in r.evidence)) or "—"
+        print(f"{r.standard + ' ' + r.code:<10} {r.coverage:<8} {r.score:5.2f}  {evidence[:28]:<28} {r.statement[:70]}")
+    print()
+    print(coverage.totals(proposal.rows).to_string(index=False))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m htq", description=__doc__)
     parser.add_argument("--data-dir", help="data folder (default: $HTQ_DATA_DIR or data/ of the project)")
@@ -99,6 +170,17 @@ def _parser() -> argparse.ArgumentParser:
                    help="rank on the standards' content alone, without approved-HTQ title evidence")
     p.add_argument("--json", action="store_true", help="print a JSON list of candidates")
     p.set_defaults(run=_match)
+
+    p = sub.add_parser("coverage", help="propose how a programme's modules cover a standard's KSBs",
+                       description="Map a programme's modules and outcomes to a standard's KSBs. PROGRAMME is a "
+                                   ".docx/.pdf/.txt/.md specification or an .xlsx/.csv of modules.")
+    p.add_argument("programme", metavar="PROGRAMME", help="programme specification or module sheet")
+    p.add_argument("--standard", action="append", required=True, metavar="CODE",
+                   help="standard to map against (ST0116 or OCC0116); repeat for occupational progression")
+    p.add_argument("--ksbs", metavar="FILE", help="the standard's KSBs, when the snapshot lacks them: .xlsx/.csv "
+                                                  "with Code and Statement columns, or text lines 'K1 statement'")
+    p.add_argument("--json", action="store_true", help="print a JSON list, one object per KSB")
+    p.set_defaults(run=_coverage)
     return parser
 
 
@@ -108,6 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
     except (UsageError, snapshot.SnapshotError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

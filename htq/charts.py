@@ -77,3 +77,29 @@ def evidence_figure(rows: list[dict[str, float]], labels: list[str]) -> go.Figur
                       font=FONT, yaxis=dict(autorange="reversed"), xaxis=dict(title="Contribution to the score"),
                       legend=dict(orientation="h", y=-0.2))
     return fig
+
+
+GRADE_COLOURS = {"full": "#00703c", "partial": "#ffdd00", "none": "#d4351c"}
+
+
+def totals_figure(totals: pd.DataFrame) -> go.Figure:
+    """Return stacked bars of full / partial / none KSBs per standard and type."""
+    labels = [f"{s} {t}" for s, t in zip(totals["Standard"], totals["Type"])]
+    fig = go.Figure()
+    for grade, colour in GRADE_COLOURS.items():
+        fig.add_bar(y=labels, x=totals[grade.capitalize()], name=grade.capitalize(), orientation="h",
+                    marker_color=colour, hovertemplate="%{y}<br>" + grade + ": %{x}<extra></extra>")
+    fig.update_layout(barmode="stack", height=80 + 36 * len(labels), margin=dict(t=10, l=10, r=10, b=10), font=FONT,
+                      yaxis=dict(autorange="reversed"), xaxis=dict(title="KSBs"), legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def matrix_figure(scores: pd.DataFrame) -> go.Figure:
+    """Return the modules x KSBs similarity matrix as a heatmap (darker = stronger evidence)."""
+    fig = go.Figure(go.Heatmap(
+        z=scores.to_numpy(), x=list(scores.columns), y=list(scores.index), colorscale="Greens", zmin=0, zmax=1,
+        colorbar=dict(title="Similarity"), xgap=1, ygap=1,
+        hovertemplate="%{y} → %{x}<br>similarity %{z:.2f}<extra></extra>"))
+    fig.update_layout(height=120 + 26 * len(scores.index), margin=dict(t=10, l=10, r=10, b=10), font=FONT,
+                      yaxis=dict(autorange="reversed"), xaxis=dict(tickangle=-60))
+    return fig

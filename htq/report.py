@@ -24,14 +24,12 @@ def table_csv(df: pd.DataFrame) -> bytes:
     return _plain(df).to_csv(index=False).encode("utf-8-sig")
 
 
-def table_xlsx(df: pd.DataFrame, title: str, notes: dict[str, str]) -> bytes:
-    """Return an .xlsx workbook: the table on its first sheet, then an 'About' sheet of notes."""
+def write_workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """Return an .xlsx workbook with one sheet per table: bold headers, wrapped text, sized columns."""
     buffer = io.BytesIO()
-    sheet = (title or "Table")[:31]
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        _plain(df).to_excel(writer, sheet_name=sheet, index=False, freeze_panes=(1, 0))
-        about = pd.DataFrame({"Item": list(notes), "Value": list(notes.values())})
-        about.to_excel(writer, sheet_name="About", index=False)
+        for name, frame in sheets.items():
+            _plain(frame).to_excel(writer, sheet_name=name[:31], index=False, freeze_panes=(1, 0))
         for ws in writer.book.worksheets:
             for cell in ws[1]:
                 cell.font = Font(bold=True)
@@ -41,3 +39,9 @@ def table_xlsx(df: pd.DataFrame, title: str, notes: dict[str, str]) -> bytes:
                 for c in column:
                     c.alignment = Alignment(wrap_text=True, vertical="top")
     return buffer.getvalue()
+
+
+def table_xlsx(df: pd.DataFrame, title: str, notes: dict[str, str]) -> bytes:
+    """Return an .xlsx workbook: the table on its first sheet, then an 'About' sheet of notes."""
+    about = pd.DataFrame({"Item": list(notes), "Value": list(notes.values())})
+    return write_workbook({title or "Table": df, "About": about})

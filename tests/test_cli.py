@@ -78,3 +78,49 @@ def test_password_protected_pdf_exits_2(tmp_path):
     locked.write_bytes(encrypt_pdf(make_pdf(["FdSc Software Development"])))
     out = run("match", str(locked))
     assert out.returncode == 2 and "password-protected" in out.stderr
+
+
+SPEC = FIXTURES / "programmes" / "software-spec.txt"
+
+
+def test_coverage_json_one_row_per_ksb():
+    out = run("coverage", "--standard", "ST0116", "--json", str(SPEC))
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert len(rows) == 38 and rows[0]["code"] == "K1"
+    k10 = next(r for r in rows if r["code"] == "K10")
+    assert {"code", "statement", "coverage", "evidence", "score"} <= set(k10)
+    assert k10["coverage"] == "full" and k10["evidence"][0]["module"] == "SD403"
+
+
+def test_coverage_table_and_totals():
+    out = run("coverage", "--standard", "OCC0116", str(SPEC))
+    assert out.returncode == 0, out.stderr
+    assert "ST0116 K10" in out.stdout and "Knowledge" in out.stdout
+
+
+def test_coverage_with_imported_ksbs(tmp_path):
+    sheet = tmp_path / "ksbs.csv"
+    sheet.write_text("Code,Statement\nK1,principles of relational and non-relational databases\nB1,acts with integrity\n",
+                     encoding="utf-8")
+    rows = json.loads(run("coverage", "--standard", "ST0117", "--ksbs", str(sheet), "--json", str(SPEC)).stdout)
+    assert [r["code"] for r in rows] == ["K1", "B1"] and rows[0]["coverage"] == "full"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["coverage", "--standard", "ST0117", str(SPEC)], "has no KSBs for ST0117"),
+    (["coverage", "--standard", "ST9999", str(SPEC)], "not in the snapshot"),
+    (["coverage", "--standard", "nonsense", str(SPEC)], "not a standard code"),
+    (["coverage", "--standard", "ST0116", "missing.docx"], "does not exist"),
+    (["coverage", str(SPEC)], "required: --standard"),
+])
+def test_coverage_bad_input_exits_2(args, message):
+    out = run(*args)
+    assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_coverage_bad_ksb_sheet_exits_2(tmp_path):
+    sheet = tmp_path / "ksbs.csv"
+    sheet.write_text("Code,Words\nK1,x\n", encoding="utf-8")
+    out = run("coverage", "--standard", "ST0117", "--ksbs", str(sheet), str(SPEC))
+    assert out.returncode == 2 and "no statement column" in out.stderr

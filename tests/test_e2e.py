@@ -12,6 +12,7 @@ pytestmark = pytest.mark.browser
 
 PAGES = {"": "HTQ Standards Explorer", "Explore_routes": "Explore routes", "Find_standards": "Find standards",
          "Standard?code=ST0116": "Software developer", "Match_programme": "Match a programme",
+         "KSB_coverage": "KSB coverage",
          "About": "About this tool"}
 
 
@@ -103,4 +104,31 @@ def test_upload_a_docx_and_see_candidates(server, tab, tmp_path):
     tab.get_by_role("button", name="Find matching standards").click()
     expect(tab.get_by_text("Candidates for “FdSc Nursing Associate”")).to_be_visible(timeout=30_000)
     expect(tab.get_by_text("1. Nursing associate").first).to_be_visible()
+    assert tab.locator('[data-testid="stException"]').count() == 0
+
+
+def test_coverage_upload_propose_download_and_reopen(server, tab, tmp_path):
+    spec = ROOT / "tests" / "fixtures" / "programmes" / "software-spec.txt"
+    open_page(tab, f"{server}/KSB_coverage?standards=ST0116")
+    tab.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(spec))
+    tab.get_by_role("button", name="Read the modules").click()
+    expect(tab.get_by_text("Programming Fundamentals").first).to_be_attached()
+    tab.get_by_role("button", name="Propose the mapping").click()
+    expect(tab.get_by_text("Review the proposal")).to_be_visible(timeout=30_000)
+    with tab.expect_download() as download:
+        tab.get_by_role("button", name="Download KSB mapping sheet (.xlsx)").click()
+    saved = tmp_path / "ksb-mapping.xlsx"
+    download.value.save_as(saved)
+
+    from htq import mapping_sheet
+
+    exported = mapping_sheet.from_xlsx(saved.read_bytes(), saved.name)
+    assert len(exported.rows) == 38 and exported.programme == "FdSc Software Development (Level 5)"
+
+    open_page(tab, f"{server}/KSB_coverage")
+    tab.get_by_text("Re-open a KSB mapping sheet saved earlier").click()
+    tab.locator('[data-testid="stFileUploaderDropzoneInput"]').last.set_input_files(str(saved))
+    tab.get_by_role("button", name="Re-open this mapping").click()
+    expect(tab.get_by_text("Review the proposal")).to_be_visible(timeout=30_000)
+    expect(tab.get_by_role("textbox", name="Programme title")).to_have_value("FdSc Software Development (Level 5)")
     assert tab.locator('[data-testid="stException"]').count() == 0

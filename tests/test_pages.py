@@ -168,3 +168,73 @@ def test_match_page_empty_form_asks_for_input(page):
     at = page(MATCH)
     at.button[0].click().run()
     assert "Give the programme's title" in at.error[0].value
+
+
+COVERAGE = "pages/5_KSB_coverage.py"
+SPEC_TEXT = (ROOT / "tests" / "fixtures" / "programmes" / "software-spec.txt").read_text(encoding="utf-8")
+
+
+def proposed(page):
+    at = page(COVERAGE, standards="ST0116")
+    at.text_area(key="cov_paste").set_value(SPEC_TEXT.split("\n", 1)[1])
+    at.button(key="cov_read_paste").click().run()
+    next(b for b in at.button if b.label == "Propose the mapping").click().run()
+    assert not at.exception
+    return at
+
+
+def test_coverage_page_proposes_a_mapping_for_real_ksbs(page):
+    at = proposed(page)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["KSBs"] == "38"
+    assert int(metrics["Full"]) + int(metrics["Partial"]) + int(metrics["None"]) == 38
+    table = at.get("data_editor")[-1].value
+    assert list(table["Code"][:3]) == ["K1", "K2", "K3"]
+    assert any("Every KSB covered or justified" in m.value for m in at.markdown)
+
+
+def test_coverage_page_takes_the_shortlist(page):
+    at = page(COVERAGE, standards=["ST0116", "ST0118"])
+    assert at.multiselect(key="standards").value == ["ST0116", "ST0118"]
+    assert "ST0118: 37 KSBs from the snapshot" in [c.value for c in at.caption]
+
+
+def test_coverage_page_asks_for_ksbs_the_snapshot_lacks(page):
+    at = page(COVERAGE, standards="ST0117")
+    at.text_area(key="ksbtext_ST0117").set_value("K1 understand stakeholders\nS1 model business processes")
+    at.button(key="ksbuse_ST0117").click().run()
+    assert not at.exception
+    assert "ST0117: 2 KSBs imported" in " ".join(c.value for c in at.caption)
+
+
+def test_coverage_page_bad_ksb_paste_gets_a_message(page):
+    at = page(COVERAGE, standards="ST0117")
+    at.text_area(key="ksbtext_ST0117").set_value("no codes here")
+    at.button(key="ksbuse_ST0117").click().run()
+    assert "No KSBs found for ST0117" in at.error[0].value
+
+
+def test_coverage_page_reopens_an_exported_sheet(page, snap):
+    from htq import coverage, embed, mapping_sheet, programme
+
+    structure = programme.read_structure(SPEC_TEXT.encode(), "spec.txt")
+    embedder = embed.StaticEmbedder([o.title for o in snap.data.occupations])
+    rows = coverage.apply_edits(coverage.propose(structure.modules, [snap.data.content["ST0116"]], embedder).rows,
+                                [{"standard": "ST0116", "code": "B1", "coverage": "partial", "notes": "workplace"}])
+    blob = mapping_sheet.to_xlsx(structure.title, rows, structure.modules, {})
+    at = page(COVERAGE)
+    at.file_uploader(key="cov_import").set_value(("ksb-mapping.xlsx", blob, "application/vnd.ms-excel"))
+    at.run()
+    at.button(key="cov_import_go").click().run()
+    assert not at.exception
+    table = at.get("data_editor")[-1].value.set_index("Code")
+    assert (table.loc["B1", "Coverage"], table.loc["B1", "Notes"]) == ("partial", "workplace")
+    assert at.text_input(key="cov_title").value == structure.title
+
+
+def test_coverage_page_bad_mapping_sheet(page):
+    at = page(COVERAGE)
+    at.file_uploader(key="cov_import").set_value(("ksb-mapping.xlsx", b"PK\x03\x04broken", "application/vnd.ms-excel"))
+    at.run()
+    at.button(key="cov_import_go").click().run()
+    assert "not a readable .xlsx" in at.error[0].value

@@ -1,0 +1,324 @@
+"""Map a programme's modules and outcomes to a standard's KSBs: proposal, edits, totals and checks.
+
+Each outcome (with its module's title for context) is compared with each KSB statement: half
+the similarity is shared words (TF-IDF cosine over stemmed words), half is meaning (cosine of
+the static MiniLM vectors, htq.embed). A KSB is proposed as *full* when some outcome reaches
+FULL_AT, *partial* from PARTIAL_AT, otherwise *none*; thresholds read off bench/coverage_quality.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from htq.embed import StaticEmbedder
+from htq.model import HTQ_LEVELS, KSB_KINDS, StandardContent
+from htq.programme import Module
+from htq.text import terms
+
+FULL, PARTIAL, NONE = "full", "partial", "none"
+GRADES = (FULL, PARTIAL, NONE)
+PROPOSED, ACCEPTED, CHANGED, REJECTED = "Proposed", "Accepted", "Changed", "Rejected"
+DECISIONS = (PROPOSED, ACCEPTED, CHANGED, REJECTED)
+FULL_AT, PARTIAL_AT = 0.5, 0.38
+COSINE_FLOOR, COSINE_CEILING = 0.2, 0.8
+MAX_EVIDENCE = 3
+MAX_OPTION_SETS = 50_000
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A module outcome that evidences a KSB, and how similar they are (0..1)."""
+
+    module: str
+    outcome: str
+    score: float
+
+
+@dataclass(frozen=True)
+class MappingRow:
+    """One KSB of one standard: the tool's proposal and the team's decision."""
+
+    standard: str
+    version: str | None
+    kind: str
+    code: str
+    statement: str
+    proposed: str
+    coverage: str
+    evidence: tuple[Evidence, ...] = ()
+    score: float = 0.0
+    confidence: str = "low"
+    decision: str = PROPOSED
+    notes: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Return (standard, code): unique across the standards of one mapping."""
+        return self.standard, self.code
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The proposed mapping and the module x KSB similarity behind it."""
+
+    rows: tuple[MappingRow, ...]
+    module_scores: pd.DataFrame  # index: module code; columns: "ST0116 K1" ...
+
+
+@dataclass(frozen=True)
+class Check:
+    """One approval criterion checked against the mapping."""
+
+    name: str
+    status: str  # "pass", "fail", "warn" or "n/a"
+    detail: str
+
+
+def _items(modules: Sequence[Module]) -> list[tuple[str, str, str]]:
+    """Return (module code, outcome shown, text compared) for every outcome, or the title of a module without any."""
+    out = []
+    for m in modules:
+        if m.outcomes:
+            out += [(m.code, o, f"{m.title}. {o}") for o in m.outcomes]
+        else:
+            out.append((m.code, m.title, m.title))
+    return out
+
+
+def _tfidf(texts: Sequence[str]) -> np.ndarray:
+    docs = [Counter(terms(t)) for t in texts]
+    vocab = {t: i for i, t in enumerate(sorted({t for d in docs for t in d}))}
+    df = Counter(t for d in docs for t in d)
+    n = len(docs)
+    matrix = np.zeros((n, len(vocab)), dtype=np.float32)
+    for r, d in enumerate(docs):
+        for t, tf in d.items():
+            matrix[r, vocab[t]] = (1 + math.log(tf)) * math.log((1 + n) / (1 + df[t]))
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms > 0, norms, 1)
+
+
+def similarity(item_texts: Sequence[str], ksb_texts: Sequence[str], embedder: StaticEmbedder) -> np.ndarray:
+    """Return an items x KSBs matrix of similarities in 0..1 (half shared words, half meaning)."""
+    if not item_texts or not ksb_texts:
+        return np.zeros((len(item_texts), len(ksb_texts)), dtype=np.float32)
+    vectors = _tfidf([*item_texts, *ksb_texts])
+    lexical = vectors[: len(item_texts)] @ vectors[len(item_texts):].T
+    a, b = embedder.embed_many(list(item_texts)), embedder.embed_many(list(ksb_texts))
+    semantic = np.clip((a @ b.T - COSINE_FLOOR) / (COSINE_CEILING - COSINE_FLOOR), 0, 1)
+    return 0.5 * lexical + 0.5 * semantic
+
+
+def grade(score: float) -> str:
+    """Return the coverage grade a similarity proposes."""
+    return FULL if score >= FULL_AT else PARTIAL if score >= PARTIAL_AT else NONE
+
+
+def confidence(score: float) -> str:
+    """Return how sure a proposal is: its distance from the nearest grade threshold."""
+    distance = min(abs(score - FULL_AT), abs(score - PARTIAL_AT))
+    return "high" if distance >= 0.1 else "medium" if distance >= 0.05 else "low"
+
+
+def propose(modules: Sequence[Module], standards: Sequence[StandardContent], embedder: StaticEmbedder) -> Proposal:
+    """Return a proposed grade, evidence and confidence for every KSB of every standard given."""
+    items = _items(modules)
+    ksbs = [(s, k) for s in standards for k in s.ksbs]
+    sim = similarity([t for _, _, t in items], [k.text for _, k in ksbs], embedder)
+    rows = []
+    for j, (std, k) in enumerate(ksbs):
+        column = sim[:, j] if len(items) else np.zeros(0)
+        order = np.argsort(-column, kind="stable") if len(items) else []
+        best = float(column[order[0]]) if len(items) else 0.0
+        evidence = tuple(Evidence(items[i][0], items[i][1], round(float(column[i]), 3)) for i in order[:MAX_EVIDENCE]
+                         if column[i] >= PARTIAL_AT)
+        proposed = grade(best)
+        rows.append(MappingRow(std.reference, std.version, k.kind, k.code, k.text, proposed, proposed, evidence,
+                               round(best, 3), confidence(best)))
+    codes = [m.code for m in modules]
+    per_module = pd.DataFrame(0.0, index=pd.Index(codes, name="Module"),
+                              columns=[f"{s.reference} {k.code}" for s, k in ksbs])
+    for i, (code, _, _) in enumerate(items):
+        per_module.loc[code] = np.maximum(per_module.loc[code].to_numpy(), sim[i])
+    return Proposal(tuple(rows), per_module.round(3))
+
+
+def apply_edits(rows: Sequence[MappingRow], edits: Iterable[Mapping[str, object]]) -> list[MappingRow]:
+    """Return the rows with the team's coverage, decision and notes applied (matched on standard and code).
+
+    A changed grade on an untouched row records the decision "Changed"; a rejected row counts as
+    not covered.
+    """
+    by_key = {(str(e.get("standard")), str(e.get("code"))): e for e in edits}
+    out = []
+    for row in rows:
+        e = by_key.get(row.key)
+        if e is None:
+            out.append(row)
+            continue
+        coverage = str(e.get("coverage") or row.coverage)
+        decision = str(e.get("decision") or row.decision)
+        if coverage not in GRADES:
+            raise ValueError(f"{row.standard} {row.code}: coverage must be full, partial or none, not “{coverage}”")
+        if decision not in DECISIONS:
+            raise ValueError(f"{row.standard} {row.code}: decision must be one of {', '.join(DECISIONS)}")
+        if coverage != row.proposed and decision == PROPOSED:
+            decision = CHANGED
+        if decision == REJECTED:
+            coverage = NONE
+        out.append(replace(row, coverage=coverage, decision=decision, notes=str(e.get("notes") or "").strip()))
+    return out
+
+
+def totals(rows: Sequence[MappingRow]) -> pd.DataFrame:
+    """Return counts of full, partial and none per standard and KSB type, with the share covered."""
+    records = []
+    for (std, kind), group in itertools.groupby(sorted(rows, key=lambda r: (r.standard, KSB_KINDS.index(r.kind))),
+                                                key=lambda r: (r.standard, r.kind)):
+        grades = Counter(r.coverage for r in group)
+        n = sum(grades.values())
+        records.append({"Standard": std, "Type": kind.capitalize(), "KSBs": n, "Full": grades[FULL],
+                        "Partial": grades[PARTIAL], "None": grades[NONE],
+                        "Covered (full or partial)": f"{(grades[FULL] + grades[PARTIAL]) / n:.0%}" if n else "—"})
+    return pd.DataFrame(records, columns=["Standard", "Type", "KSBs", "Full", "Partial", "None",
+                                          "Covered (full or partial)"])
+
+
+def gaps(rows: Sequence[MappingRow]) -> list[MappingRow]:
+    """Return the KSBs not covered, and the partial ones nobody has justified with a note."""
+    return [r for r in rows if r.coverage == NONE or (r.coverage == PARTIAL and not r.notes)]
+
+
+def by_duty(rows: Sequence[MappingRow], standards: Sequence[StandardContent]) -> pd.DataFrame:
+    """Return coverage rolled up per duty, for standards whose duties and KSB links are known."""
+    grade_of = {r.key: r.coverage for r in rows}
+    records = []
+    for std in standards:
+        for duty in std.duties:
+            linked = [grade_of.get((std.reference, c)) for c in duty.ksbs]
+            linked = [g for g in linked if g]
+            counts = Counter(linked)
+            status = ("no KSBs linked" if not linked else "covered" if counts[FULL] == len(linked)
+                      else "gaps" if counts[NONE] else "partly covered")
+            records.append({"Standard": std.reference, "Duty": duty.code, "Description": duty.text,
+                            "KSBs": ", ".join(duty.ksbs), "Full": counts[FULL], "Partial": counts[PARTIAL],
+                            "None": counts[NONE], "Status": status})
+    return pd.DataFrame(records, columns=["Standard", "Duty", "Description", "KSBs", "Full", "Partial", "None",
+                                          "Status"])
+
+
+def _covering_modules(rows: Sequence[MappingRow]) -> dict[tuple[str, str], set[str] | None]:
+    """Return, per KSB, the modules whose outcomes evidence it; None when the team set it covered without evidence."""
+    out: dict[tuple[str, str], set[str] | None] = {}
+    for r in rows:
+        if r.coverage == NONE:
+            out[r.key] = set()
+        elif r.decision in (CHANGED,) and not r.evidence:
+            out[r.key] = None
+        else:
+            out[r.key] = {e.module for e in r.evidence} or None
+    return out
+
+
+def check_criteria(rows: Sequence[MappingRow], modules: Sequence[Module], standard_levels: Mapping[str, int],
+                   options_to_choose: int | None = None) -> list[Check]:
+    """Return the approval criteria checks: coverage, core plus every choice of options, module levels."""
+    checks = []
+    uncovered = [r for r in rows if r.coverage == NONE]
+    unjustified = [r for r in rows if r.coverage == PARTIAL and not r.notes]
+    if not rows:
+        checks.append(Check("Every KSB covered or justified", "n/a", "No KSBs to check."))
+    elif uncovered:
+        checks.append(Check("Every KSB covered or justified", "fail",
+                            f"{len(uncovered)} KSB(s) not covered: " + ", ".join(f"{r.standard} {r.code}" for r in uncovered[:15])))
+    elif unjustified:
+        checks.append(Check("Every KSB covered or justified", "warn",
+                            f"{len(unjustified)} partial KSB(s) need a note saying why partial coverage is acceptable "
+                            "(e.g. better delivered in the workplace): "
+                            + ", ".join(f"{r.standard} {r.code}" for r in unjustified[:15])))
+    else:
+        checks.append(Check("Every KSB covered or justified", "pass",
+                            f"All {len(rows)} KSBs are covered in full, or in part with a reason."))
+
+    optional = [m.code for m in modules if not m.core]
+    covering = _covering_modules(rows)
+    if not optional:
+        checks.append(Check("Core plus every choice of options covers the standard", "n/a",
+                            "No optional modules: the core is the whole programme."))
+    elif not options_to_choose or options_to_choose < 1:
+        checks.append(Check("Core plus every choice of options covers the standard", "warn",
+                            f"{len(optional)} optional module(s): say how many a student chooses to check every combination."))
+    else:
+        core = {m.code for m in modules if m.core}
+        k = min(options_to_choose, len(optional))
+        combos = math.comb(len(optional), k)
+        if combos > MAX_OPTION_SETS:
+            checks.append(Check("Core plus every choice of options covers the standard", "warn",
+                                f"{combos:,} combinations of {k} from {len(optional)} options: too many to check one by one."))
+        else:
+            failing = []
+            for choice in itertools.combinations(optional, k):
+                taken = core | set(choice)
+                missing = [key for key, mods in covering.items()
+                           if mods is not None and mods and not (mods & taken)]
+                if missing:
+                    failing.append((choice, missing))
+            if failing:
+                choice, missing = failing[0]
+                checks.append(Check("Core plus every choice of options covers the standard", "fail",
+                                    f"{len(failing)} of {combos} choices of {k} option(s) leave KSBs uncovered; e.g. "
+                                    f"{', '.join(choice)} misses " + ", ".join(f"{s} {c}" for s, c in missing[:10]) + "."))
+            else:
+                checks.append(Check("Core plus every choice of options covers the standard", "pass",
+                                    f"All {combos} choices of {k} from {len(optional)} option(s) keep every covered KSB covered."))
+
+    levels = [m.level for m in modules if m.level is not None]
+    outside = [m for m in modules if m.level is not None and m.level not in HTQ_LEVELS]
+    if not levels:
+        checks.append(Check("Module levels fit the standard", "warn", "No module has a level: add levels to check."))
+    elif outside:
+        checks.append(Check("Module levels fit the standard", "fail",
+                            "Modules outside levels 4-5 in an HTQ: " + ", ".join(f"{m.code} (level {m.level})" for m in outside)))
+    else:
+        needs_five = [s for s, lvl in standard_levels.items() if lvl == 5]
+        evidencing = {e.module for r in rows if r.standard in needs_five for e in r.evidence}
+        level5 = {m.code for m in modules if m.level == 5}
+        if needs_five and not (evidencing & level5):
+            checks.append(Check("Module levels fit the standard", "warn",
+                                f"{', '.join(needs_five)} is a level 5 standard but no level 5 module evidences its KSBs."))
+        else:
+            checks.append(Check("Module levels fit the standard", "pass",
+                                f"Modules are at levels {', '.join(str(v) for v in sorted(set(levels)))}; standards at "
+                                + ", ".join(f"{s} level {lvl}" for s, lvl in standard_levels.items()) + "."))
+    return checks
+
+
+def rows_frame(rows: Sequence[MappingRow]) -> pd.DataFrame:
+    """Return the mapping as a table for people: one row per KSB, evidence written out."""
+    return pd.DataFrame([{
+        "Standard": r.standard, "Type": r.kind.capitalize(), "Code": r.code, "Statement": r.statement,
+        "Coverage": r.coverage, "Proposed": r.proposed, "Score": r.score, "Confidence": r.confidence,
+        "Evidence": "\n".join(f"{e.module}: {e.outcome} ({e.score:.2f})" for e in r.evidence),
+        "Decision": r.decision, "Notes": r.notes,
+    } for r in rows], columns=["Standard", "Type", "Code", "Statement", "Coverage", "Proposed", "Score", "Confidence",
+                               "Evidence", "Decision", "Notes"])
+
+
+def standards_from_rows(rows: Sequence[MappingRow]) -> list[StandardContent]:
+    """Return the KSB lists a mapping was made against, rebuilt from its rows (order kept)."""
+    from htq.model import Ksb
+
+    by_standard: dict[str, list[MappingRow]] = {}
+    for r in rows:
+        by_standard.setdefault(r.standard, []).append(r)
+    return [StandardContent(reference=ref, title=ref, version=group[0].version, complete=False,
+                            ksbs=tuple(Ksb(r.code, r.kind, r.statement) for r in group),
+                            source="re-opened KSB mapping sheet")
+            for ref, group in by_standard.items()]

@@ -1,0 +1,101 @@
+"""KSB lists that do not come from the snapshot: imported from a KSB sheet (.xlsx/.csv) or pasted."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from htq.model import KSB_PREFIX, Ksb, StandardContent
+from htq.programme import ProgrammeError, sheet_rows
+
+CODE_COLUMNS = ("code", "ksb", "ksb code", "ref", "reference", "id")
+TEXT_COLUMNS = ("statement", "text", "description", "ksb statement", "detail", "knowledge skill or behaviour")
+TYPE_COLUMNS = ("type", "kind", "category")
+_CODE = re.compile(r"^\s*([KSB])\s*(\d{1,3})\b\s*[:.\-–—)]?\s*(.*)$", re.I)
+
+
+class KsbError(ValueError):
+    """A KSB list cannot be read; the message is meant for the user."""
+
+
+def _key(text: object) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", str(text).lower()).split())
+
+
+def _find(headers: Iterable[object], names: tuple[str, ...]) -> object | None:
+    keyed = {_key(h): h for h in headers}
+    return next((keyed[n] for n in names if n in keyed), None)
+
+
+def normalise_code(code: str) -> str | None:
+    """Return 'K3' for ' k 3 ', or None when the text is not a KSB code."""
+    m = _CODE.match(str(code or ""))
+    return f"{m.group(1).upper()}{int(m.group(2))}" if m and not m.group(3).strip() else None
+
+
+def content(reference: str, title: str, ksbs: list[Ksb], source: str, version: str | None = None) -> StandardContent:
+    """Return a StandardContent for an imported list, refusing an empty one or duplicate codes."""
+    if not ksbs:
+        raise KsbError(f"No KSBs found for {reference}: each needs a code such as K1, S2 or B3 and a statement.")
+    seen: dict[str, int] = {}
+    for k in ksbs:
+        seen[k.code] = seen.get(k.code, 0) + 1
+    twice = [c for c, n in seen.items() if n > 1]
+    if twice:
+        raise KsbError(f"The KSB list for {reference} has these codes more than once: {', '.join(twice[:8])}.")
+    return StandardContent(reference=reference, title=title, version=version, complete=False,
+                           ksbs=tuple(ksbs), source=source, note="Imported by the user; completeness not checked.")
+
+
+def from_rows(rows: list[Mapping[str, object]], reference: str, title: str = "", where: str = "The sheet",
+              version: str | None = None) -> StandardContent:
+    """Return the KSBs in sheet rows with a code column and a statement column."""
+    if not rows:
+        raise KsbError(f"{where} has no rows.")
+    headers = list(rows[0].keys())
+    code_col, text_col = _find(headers, CODE_COLUMNS), _find(headers, TEXT_COLUMNS)
+    missing = [name for name, col in (("code", code_col), ("statement", text_col)) if col is None]
+    if missing:
+        raise KsbError(f"{where} has no {' and no '.join(missing)} column (found: "
+                       f"{', '.join(str(h) for h in headers)}). Name them “Code” and “Statement”.")
+    ksbs = []
+    for n, row in enumerate(rows, start=2):
+        raw_code, text = str(row.get(code_col) or "").strip(), " ".join(str(row.get(text_col) or "").split())
+        if not raw_code and not text:
+            continue
+        code = normalise_code(raw_code)
+        if code is None:
+            raise KsbError(f"{where}, row {n}: “{raw_code}” is not a KSB code (K1, S2, B3…).")
+        if not text:
+            raise KsbError(f"{where}, row {n}: {code} has no statement.")
+        ksbs.append(Ksb(code, KSB_PREFIX[code[0]], text))
+    return content(reference, title or reference, ksbs, f"imported from {where}", version)
+
+
+def from_text(text: str, reference: str, title: str = "") -> StandardContent:
+    """Return KSBs pasted as lines "K1 statement" (or "K1: …", "K1 - …"); other lines continue the last."""
+    ksbs: list[Ksb] = []
+    for line in str(text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        m = _CODE.match(line)
+        if m and m.group(3).strip():
+            code = f"{m.group(1).upper()}{int(m.group(2))}"
+            ksbs.append(Ksb(code, KSB_PREFIX[code[0]], " ".join(m.group(3).split())))
+        elif ksbs:
+            last = ksbs[-1]
+            ksbs[-1] = Ksb(last.code, last.kind, f"{last.text} {' '.join(line.split())}")
+    return content(reference, title or reference, ksbs, "pasted by the user")
+
+
+def read_sheet(blob: bytes, filename: str, reference: str, title: str = "") -> StandardContent:
+    """Return the KSBs in an uploaded KSB sheet (.xlsx or .csv)."""
+    name = f"“{filename}”"
+    if not filename.lower().endswith((".xlsx", ".csv")):
+        raise KsbError(f"{name}: upload the KSB sheet as .xlsx or .csv.")
+    try:
+        rows = sheet_rows(blob, filename)
+    except ProgrammeError as exc:
+        raise KsbError(str(exc)) from exc
+    return from_rows(rows, reference, title, name)

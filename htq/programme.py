@@ -1,0 +1,255 @@
+"""A programme's structure: modules with level, credits, core/optional, outcomes and assessment.
+
+Read from an editable table, pasted text, a programme specification (.docx/.pdf/.txt) or a
+spreadsheet (.xlsx/.csv). Every failure is a ProgrammeError whose message names the problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from htq import documents
+
+# Header names people use for each field (compared lower-case, punctuation ignored).
+COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    "code": ("code", "module code", "unit code", "module id", "ref", "reference"),
+    "title": ("title", "module", "module title", "module name", "name", "unit", "unit title"),
+    "level": ("level", "fheq level", "module level"),
+    "credits": ("credits", "credit", "credit value", "credit points"),
+    "core": ("core optional", "core", "status", "type", "compulsory", "core or optional", "optional"),
+    "outcomes": ("outcomes", "learning outcomes", "los", "outcome", "learning outcome", "description"),
+    "assessment": ("assessment", "assessments", "assessment method", "assessment methods"),
+}
+REQUIRED_COLUMNS = ("title",)
+OPTIONAL_WORDS = ("optional", "option", "elective")
+
+_HEADER = re.compile(r"^(?P<code>[A-Z]{2,6}[ -]?\d{2,5}[A-Z]?)\b[\s:.\-–—]*(?P<title>.*)$")
+_MODULE_WORD = re.compile(r"^(?:module|unit)\s*(?P<code>[\w.-]*)\s*[:.\-–—]\s*(?P<title>.+)$", re.I)
+_CREDITS = re.compile(r"(\d{1,3})\s*credits?", re.I)
+_LEVEL = re.compile(r"\blevel\s*([3-7])\b", re.I)
+_BULLET = re.compile(r"^\s*(?:[-•*·▪●◦]|\d{1,2}[.)]|LO\s*\d+[.:)]?|[a-z][.)])\s*", re.I)
+
+
+class ProgrammeError(ValueError):
+    """A programme structure cannot be read; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class Module:
+    """One module of a programme."""
+
+    code: str
+    title: str
+    level: int | None = None
+    credits: int | None = None
+    core: bool = True
+    outcomes: tuple[str, ...] = ()
+    assessment: str = ""
+
+    @property
+    def label(self) -> str:
+        """Return 'CODE Title' (or the title alone)."""
+        return f"{self.code} {self.title}".strip()
+
+
+@dataclass(frozen=True)
+class Structure:
+    """A programme's title and modules, and any notes from reading them."""
+
+    title: str
+    modules: tuple[Module, ...]
+    warnings: tuple[str, ...] = ()
+
+
+def _key(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", str(text).lower()).split())
+
+
+def _column_map(headers: Sequence[str]) -> dict[str, str]:
+    """Return field -> header for the headers a table has."""
+    keyed = {_key(h): h for h in headers if h is not None and str(h).strip()}
+    out: dict[str, str] = {}
+    for field, names in COLUMN_NAMES.items():
+        for name in names:
+            if name in keyed and keyed[name] not in out.values():
+                out[field] = keyed[name]
+                break
+    return out
+
+
+def _int(value: object) -> int | None:
+    m = re.search(r"\d+", str(value or ""))
+    return int(m.group(0)) if m else None
+
+
+def _core(value: object) -> bool:
+    text = str(value or "").strip().lower()
+    return not any(text.startswith(w) for w in OPTIONAL_WORDS)
+
+
+def split_outcomes(text: str) -> tuple[str, ...]:
+    """Return the outcomes in a cell or paragraph: one per line or bullet, numbering removed."""
+    parts = re.split(r"[\r\n]+|;\s+(?=[A-Z])|\s+(?=\d{1,2}[.)]\s)", str(text or ""))
+    return tuple(p for p in (_BULLET.sub("", x).strip() for x in parts) if p)
+
+
+def modules_from_rows(rows: Iterable[Mapping[str, object]], where: str = "The table") -> list[Module]:
+    """Return modules from table rows keyed by header; raise naming any missing required column."""
+    rows = list(rows)
+    if not rows:
+        raise ProgrammeError(f"{where} has no rows of modules.")
+    columns = _column_map(list(rows[0].keys()))
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise ProgrammeError(f"{where} has no column for the module {' or '.join(missing)} "
+                             f"(found: {', '.join(str(k) for k in rows[0].keys())}). Name a column “Title” or “Module”.")
+    modules = []
+    for n, row in enumerate(rows, start=1):
+        get = lambda f: row.get(columns[f]) if f in columns else None  # noqa: E731
+        title = " ".join(str(get("title") or "").split())
+        if not title:
+            continue
+        modules.append(Module(
+            code=" ".join(str(get("code") or "").split()) or f"M{n:02d}",
+            title=title,
+            level=_int(get("level")),
+            credits=_int(get("credits")),
+            core=_core(get("core")),
+            outcomes=split_outcomes(str(get("outcomes") or "")),
+            assessment=" ".join(str(get("assessment") or "").split()),
+        ))
+    if not modules:
+        raise ProgrammeError(f"{where} has no module titles.")
+    return modules
+
+
+def _header(line: str) -> tuple[str, str] | None:
+    m = _MODULE_WORD.match(line) or _HEADER.match(line)
+    if m and m.group("title").strip():
+        return m.group("code").strip(), m.group("title").strip()
+    return None
+
+
+def modules_from_text(text: str) -> list[Module]:
+    """Return modules from pasted or extracted text.
+
+    A line starting with a module code (ABC123 …) or "Module …:" opens a module and the lines
+    under it are its outcomes. Without such lines, each line is a module; "Title: description"
+    gives the description as its outcome.
+    """
+    lines = [ln.strip() for ln in str(text or "").splitlines() if ln.strip()]
+    blocks: list[tuple[str, str, list[str]]] = []
+    for line in lines:
+        head = _header(line)
+        if head:
+            blocks.append((head[0], head[1], []))
+        elif blocks:
+            blocks[-1][2].append(line)
+    modules = []
+    if blocks:
+        for n, (code, title, body) in enumerate(blocks, start=1):
+            heading = f"{title} {' '.join(body[:1])}"
+            clean_title = re.sub(r"\(?\b\d{1,3}\s*credits?\b\)?|\(?\blevel\s*[3-7]\b\)?|\b(core|optional)\b",
+                                 "", title, flags=re.I).strip(" ,;:-–()")
+            modules.append(Module(code=code or f"M{n:02d}", title=clean_title or title,
+                                  level=_int(_LEVEL.search(heading).group(1)) if _LEVEL.search(heading) else None,
+                                  credits=int(_CREDITS.search(heading).group(1)) if _CREDITS.search(heading) else None,
+                                  core=not re.search(r"\boptional\b|\belective\b", heading, re.I),
+                                  outcomes=tuple(o for b in body for o in split_outcomes(b))))
+        return modules
+    for n, line in enumerate(lines, start=1):
+        line = _BULLET.sub("", line).strip()
+        title, _, rest = line.partition(":")
+        if len(title) > 80 or not rest.strip():
+            title, rest = line[:80], line
+        modules.append(Module(code=f"M{n:02d}", title=title.strip(), outcomes=split_outcomes(rest)))
+    return modules
+
+
+def _rows_from_csv(blob: bytes, name: str) -> list[dict[str, str]]:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = blob.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ProgrammeError(f"{name} is not readable text; save the sheet as CSV UTF-8 or .xlsx.")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    except csv.Error as exc:
+        raise ProgrammeError(f"{name} is not a readable CSV file: {exc}.") from exc
+
+
+def sheet_rows(blob: bytes, filename: str, sheet: str | None = None) -> list[dict[str, object]]:
+    """Return the rows of a .csv file or of one sheet of an .xlsx workbook (the first by default)."""
+    name = f"“{Path(filename).name}”"
+    if filename.lower().endswith(".csv"):
+        return _rows_from_csv(blob, name)
+    if blob.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise ProgrammeError(f"{name} is password-protected or an old .xls workbook; save it as .xlsx without a "
+                             "password.")
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(blob), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile, KeyError, InvalidFileException and more on bad files
+        raise ProgrammeError(f"{name} is not a readable .xlsx workbook (it may be damaged): {exc}.") from exc
+    if sheet is not None and sheet not in book.sheetnames:
+        raise ProgrammeError(f"{name} has no sheet called “{sheet}” (it has: {', '.join(book.sheetnames)}).")
+    ws = book[sheet] if sheet else book.worksheets[0]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    book.close()
+    rows = [r for r in rows if any(v not in (None, "") for v in r)]
+    if not rows:
+        raise ProgrammeError(f"{name} (sheet “{ws.title}”) is empty.")
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    return [{header[i]: ("" if v is None else v) for i, v in enumerate(r) if i < len(header)} for r in rows[1:]]
+
+
+def _from_docx_tables(doc: documents.Document) -> list[Module]:
+    for table in doc.tables:
+        if len(table) < 2:
+            continue
+        columns = _column_map(list(table[0]))
+        if "title" in columns:
+            header = list(table[0])
+            rows = [dict(zip(header, r)) for r in table[1:] if len(r) == len(header)]
+            try:
+                return modules_from_rows(rows)
+            except ProgrammeError:
+                continue
+    return []
+
+
+def read_structure(blob: bytes, filename: str) -> Structure:
+    """Return the programme structure in an uploaded file (.xlsx, .csv, .docx, .pdf, .txt, .md)."""
+    name = f"“{Path(filename).name}”"
+    suffix = Path(filename).suffix.lower()
+    if suffix in (".xlsx", ".csv"):
+        if len(blob) > documents.MAX_BYTES:
+            raise ProgrammeError(f"{name} is larger than {documents.MAX_BYTES // 1024 // 1024} MB.")
+        return Structure("", tuple(modules_from_rows(sheet_rows(blob, filename), name)))
+    try:
+        doc = documents.read_bytes(blob, filename)
+    except documents.DocumentError as exc:
+        raise ProgrammeError(str(exc).replace("upload .txt, .md, .docx or .pdf", "upload .xlsx, .csv, .docx, .pdf or .txt")) from exc
+    modules = _from_docx_tables(doc) or modules_from_text(doc.text)
+    if not modules:
+        raise ProgrammeError(f"{name} has no recognisable modules. List one module per line, or a table with a "
+                             "“Module” column.")
+    return Structure(doc.title, tuple(modules), doc.warnings)
+
+
+def with_defaults(modules: Sequence[Module], level: int | None) -> list[Module]:
+    """Return the modules with the programme's level filled in where a module has none."""
+    return [replace(m, level=m.level or level) for m in modules]

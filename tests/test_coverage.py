@@ -1,0 +1,154 @@
+"""KSB coverage on real KSBs: proposal, edits, totals, gaps, duties and the approval criteria checks."""
+
+from dataclasses import replace
+
+import pytest
+
+from htq import coverage, embed, programme
+from htq.coverage import FULL, NONE, PARTIAL, MappingRow
+from htq.model import Duty, Ksb, StandardContent
+from htq.programme import Module
+
+from .conftest import FIXTURES
+
+SPEC = FIXTURES / "programmes" / "software-spec.txt"
+
+
+@pytest.fixture(scope="module")
+def embedder(snap):
+    return embed.StaticEmbedder(f"{o.title} {o.overview or ''} {o.summary or ''}" for o in snap.data.occupations)
+
+
+@pytest.fixture(scope="module")
+def structure():
+    return programme.read_structure(SPEC.read_bytes(), SPEC.name)
+
+
+@pytest.fixture(scope="module")
+def proposal(snap, structure, embedder):
+    return coverage.propose(structure.modules, [snap.data.content["ST0116"]], embedder)
+
+
+def row(proposal, code):
+    return next(r for r in proposal.rows if r.code == code)
+
+
+def test_every_ksb_of_the_real_standard_gets_a_row(proposal, snap):
+    assert [r.code for r in proposal.rows] == [k.code for k in snap.data.content["ST0116"].ksbs]
+    assert all(r.coverage in coverage.GRADES and 0 <= r.score <= 1 for r in proposal.rows)
+    assert all(r.version == "1.1" and r.decision == coverage.PROPOSED for r in proposal.rows)
+
+
+@pytest.mark.parametrize("code, module", [("K10", "SD403"), ("K12", "SD502"), ("K5", "SD501"), ("S10", "SD503"),
+                                          ("K9", "SD401")])
+def test_clear_ksbs_are_fully_covered_by_the_right_module(proposal, code, module):
+    r = row(proposal, code)
+    assert r.coverage == FULL and r.evidence[0].module == module
+
+
+def test_ksb_with_no_matching_outcome_is_a_gap(proposal):
+    assert row(proposal, "B1").coverage == NONE and not row(proposal, "B1").evidence
+
+
+def test_module_matrix_has_every_module_and_ksb(proposal, structure):
+    assert list(proposal.module_scores.index) == [m.code for m in structure.modules]
+    assert proposal.module_scores.shape[1] == 38
+    assert proposal.module_scores.loc["SD403", "ST0116 K10"] == row(proposal, "K10").score
+
+
+def test_edits_change_reject_and_note(proposal):
+    edited = coverage.apply_edits(proposal.rows, [
+        {"standard": "ST0116", "code": "B1", "coverage": "partial", "decision": "Proposed", "notes": "Workplace"},
+        {"standard": "ST0116", "code": "K10", "coverage": "full", "decision": "Rejected", "notes": ""},
+        {"standard": "ST0116", "code": "K12", "coverage": "full", "decision": "Accepted", "notes": ""},
+    ])
+    by = {r.code: r for r in edited}
+    assert (by["B1"].coverage, by["B1"].decision, by["B1"].notes) == (PARTIAL, coverage.CHANGED, "Workplace")
+    assert (by["K10"].coverage, by["K10"].decision) == (NONE, coverage.REJECTED)
+    assert by["K12"].decision == coverage.ACCEPTED
+    with pytest.raises(ValueError, match="coverage must be full, partial or none"):
+        coverage.apply_edits(proposal.rows, [{"standard": "ST0116", "code": "K1", "coverage": "most"}])
+
+
+def test_totals_by_type_add_up(proposal):
+    totals = coverage.totals(proposal.rows)
+    assert list(totals["Type"]) == ["Knowledge", "Skill", "Behaviour"]
+    assert list(totals["KSBs"]) == [12, 17, 9]
+    assert (totals["Full"] + totals["Partial"] + totals["None"] == totals["KSBs"]).all()
+
+
+def test_gaps_are_uncovered_or_unjustified_partial(proposal):
+    noted = coverage.apply_edits(proposal.rows, [{"standard": r.standard, "code": r.code, "notes": "ok"}
+                                                 for r in proposal.rows if r.coverage == PARTIAL])
+    assert {r.coverage for r in coverage.gaps(noted)} <= {NONE}
+    assert any(r.coverage == PARTIAL for r in coverage.gaps(proposal.rows))
+
+
+def ksb_rows(*spec):
+    """Rows for crafted checks: (code, coverage, modules evidencing it, notes)."""
+    return [MappingRow("ST9001", "1.0", "knowledge", code, f"statement {code}", grade, grade,
+                       tuple(coverage.Evidence(m, "outcome", 0.6) for m in mods), 0.6, "high", notes=notes)
+            for code, grade, mods, notes in spec]
+
+
+def modules(*spec):
+    return [Module(code, code, level, 20, core) for code, level, core in spec]
+
+
+def status(checks, name):
+    return next(c for c in checks if c.name.startswith(name)).status
+
+
+def test_all_covered_passes_and_unjustified_partial_warns():
+    mods = modules(("A", 4, True))
+    good = ksb_rows(("K1", FULL, ["A"], ""), ("K2", PARTIAL, ["A"], "workplace"))
+    assert status(coverage.check_criteria(good, mods, {"ST9001": 4}), "Every KSB") == "pass"
+    weak = ksb_rows(("K1", FULL, ["A"], ""), ("K2", PARTIAL, ["A"], ""))
+    assert status(coverage.check_criteria(weak, mods, {"ST9001": 4}), "Every KSB") == "warn"
+    gap = ksb_rows(("K1", NONE, [], ""))
+    assert status(coverage.check_criteria(gap, mods, {"ST9001": 4}), "Every KSB") == "fail"
+
+
+def test_every_choice_of_options_must_keep_the_standard_covered():
+    mods = modules(("CORE", 4, True), ("OPT1", 4, False), ("OPT2", 4, False), ("OPT3", 4, False))
+    # K2 is only in OPT1: choosing OPT2+OPT3 (2 of 3) loses it.
+    rows = ksb_rows(("K1", FULL, ["CORE"], ""), ("K2", FULL, ["OPT1"], ""), ("K3", FULL, ["OPT2", "OPT3"], ""))
+    checks = coverage.check_criteria(rows, mods, {"ST9001": 4}, options_to_choose=2)
+    failing = next(c for c in checks if c.name.startswith("Core plus"))
+    assert failing.status == "fail" and "OPT2, OPT3 misses ST9001 K2" in failing.detail and "1 of 3" in failing.detail
+    fixed = ksb_rows(("K1", FULL, ["CORE"], ""), ("K2", FULL, ["OPT1", "CORE"], ""), ("K3", FULL, ["OPT2", "OPT3"], ""))
+    assert status(coverage.check_criteria(fixed, mods, {"ST9001": 4}, 2), "Core plus") == "pass"
+    assert status(coverage.check_criteria(fixed, mods, {"ST9001": 4}, 0), "Core plus") == "warn"
+
+
+def test_module_levels_against_the_standard():
+    rows = ksb_rows(("K1", FULL, ["A"], ""))
+    assert status(coverage.check_criteria(rows, modules(("A", 3, True)), {"ST9001": 4}), "Module levels") == "fail"
+    assert status(coverage.check_criteria(rows, modules(("A", 4, True)), {"ST9001": 5}), "Module levels") == "warn"
+    assert status(coverage.check_criteria(rows, modules(("A", 5, True)), {"ST9001": 5}), "Module levels") == "pass"
+    assert status(coverage.check_criteria(rows, [Module("A", "A")], {"ST9001": 4}), "Module levels") == "warn"
+
+
+def test_roll_up_by_duty():
+    std = StandardContent("ST9001", "Test", "1.0", True,
+                          ksbs=(Ksb("K1", "knowledge", "a"), Ksb("K2", "knowledge", "b")),
+                          duties=(Duty("D1", "Do a", ("K1",)), Duty("D2", "Do b", ("K1", "K2"))))
+    rows = ksb_rows(("K1", FULL, ["A"], ""), ("K2", NONE, [], ""))
+    table = coverage.by_duty(rows, [std]).set_index("Duty")
+    assert table.loc["D1", "Status"] == "covered" and table.loc["D2", "Status"] == "gaps"
+
+
+def test_several_standards_are_kept_apart(snap, structure, embedder):
+    both = coverage.propose(structure.modules, [snap.data.content["ST0116"], snap.data.content["ST0118"]], embedder)
+    assert {r.standard for r in both.rows} == {"ST0116", "ST0118"}
+    assert len({r.key for r in both.rows}) == len(both.rows) == 38 + 37
+
+
+def test_standards_rebuilt_from_rows(proposal):
+    rebuilt = coverage.standards_from_rows(proposal.rows)
+    assert [k.code for k in rebuilt[0].ksbs] == [r.code for r in proposal.rows]
+
+
+def test_empty_programme_proposes_no_coverage(snap, embedder):
+    empty = coverage.propose([], [snap.data.content["ST0118"]], embedder)
+    assert {r.coverage for r in empty.rows} == {NONE}
