@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from htq import catalogue, charts, documents, mapping_sheet, match, report, snapshot
+from htq import catalogue, changes, charts, documents, mapping_sheet, match, report, snapshot
 from htq import coverage as coverage_module
 from htq import ksbs as ksbs_module
 from htq import programme as programme_module
@@ -34,6 +34,8 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
      "Paste or upload a programme; get the standards it could align to, with reasons."),
     ("KSB coverage", "pages/5_KSB_coverage.py", ":material/fact_check:",
      "Map modules to a standard's KSBs; review the proposal; export the KSB mapping sheet."),
+    ("What changed", "pages/6_What_changed.py", ":material/update:",
+     "New, retired and revised standards and their KSB changes between snapshots."),
     ("About", "pages/9_About.py", ":material/info:",
      "Data provenance, licence, method and accessibility."),
 )
@@ -54,6 +56,9 @@ def setup_page(title: str, icon: str = ":material/school:") -> tuple[snapshot.Sn
             st.page_link(file, label=label, icon=page_icon, help=description)
     snap, df = load_or_stop()
     st.sidebar.caption(f"Data: Skills England snapshot of {format_date(snap.date)}.")
+    latest = recent_changes()
+    if latest is not None:
+        st.info(f"{changes.summary(latest)} See **What changed**.", icon=":material/update:")
     return snap, df
 
 
@@ -108,6 +113,22 @@ def load_or_stop() -> tuple[snapshot.Snapshot, pd.DataFrame]:
                 "if a refresh was interrupted, the previous snapshot is still in `data/snapshots/`.")
         st.stop()
         raise  # unreachable: st.stop() ends the run
+
+
+@st.cache_resource(max_entries=3)
+def _recent_changes(version: str) -> changes.Changes | None:
+    previous = snapshot.previous_id(_data_dir())
+    if previous is None:
+        return None
+    return changes.diff(snapshot.load_id(_data_dir(), previous), _load(version)[0])
+
+
+def recent_changes() -> changes.Changes | None:
+    """Return what changed from the previous kept snapshot to the one in use (None if there is none)."""
+    try:
+        return _recent_changes(_version())
+    except snapshot.SnapshotError:
+        return None
 
 
 def search_index() -> FieldIndex:
@@ -666,3 +687,54 @@ def shortlist_references(df: pd.DataFrame) -> list[str]:
     """Return the ST references of the session's shortlist, in order, without repeats."""
     rows = catalogue.related_rows(df, shortlist())
     return list(dict.fromkeys(r for r in rows["reference"] if r))
+
+
+# ---- What changed -------------------------------------------------------------------------------
+
+@st.cache_data(max_entries=8, show_spinner="Comparing snapshots…")
+def _snapshot_changes(data_dir: str, old: str, new: str) -> changes.Changes:
+    return changes.diff(snapshot.load_id(Path(data_dir), old), snapshot.load_id(Path(data_dir), new))
+
+
+def snapshot_changes(old: str, new: str) -> changes.Changes | None:
+    """Return the changes between two kept snapshots, or show why they cannot be compared."""
+    if old == new:
+        st.warning("Choose two different snapshots to compare.", icon=":material/compare_arrows:")
+        return None
+    if old > new:
+        old, new = new, old
+    try:
+        return _snapshot_changes(str(_data_dir()), old, new)
+    except snapshot.SnapshotError as exc:
+        st.error(f"These snapshots cannot be compared: {exc}", icon=":material/error:")
+        return None
+
+
+def ksb_changes(result: changes.Changes) -> None:
+    """Draw, per standard, its KSBs added, removed or reworded (before and after)."""
+    with_ksbs = [i for i in result.items if i.ksbs]
+    if not with_ksbs:
+        st.caption("No standard's KSBs changed between these snapshots (where both snapshots know them).")
+        return
+    for item in with_ksbs:
+        label = f"{item.reference} {item.title}: {len(item.ksbs)} KSB change(s)"
+        if item.old_version != item.new_version:
+            label += f", version {item.old_version} → {item.new_version}"
+        with st.expander(label):
+            st.table(changes.ksb_frame(item).set_index("Code"))
+            st.page_link(PAGE["Standard"], label="Open the standard", icon=":material/open_in_new:",
+                         query_params={"code": item.occupation})
+
+
+def change_notice(occ: Any) -> None:
+    """Say on a standard's page what changed in it since the previous snapshot, if anything."""
+    latest = recent_changes()
+    item = next((i for i in latest.items if i.occupation == occ.code), None) if latest else None
+    if item is None:
+        return
+    detail = ", ".join(item.kinds)
+    if item.ksbs:
+        detail += ": " + ", ".join(f"{k.code} {k.change}" for k in item.ksbs[:12])
+    st.warning(f"Changed since the snapshot of {format_date(latest.old_date)} — {detail}. "
+               + (f"Skills England's note: {plain(occ.change_note)}" if occ.change_note else ""),
+               icon=":material/update:")

@@ -150,6 +150,77 @@ def _coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Bar:
+    """A one-line progress bar on standard error, redrawn every few per cent."""
+
+    def __init__(self) -> None:
+        self.shown: dict[str, int] = {}
+
+    def __call__(self, name: str, done: int, total: int) -> None:
+        step = max(1, total // 40)
+        if done != total and done - self.shown.get(name, -step) < step:
+            return
+        self.shown[name] = done
+        filled = int(30 * done / max(1, total))
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\r{name:<15} [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,}{end}")
+        sys.stderr.flush()
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    import os
+
+    from htq import changes, refresh, sources
+
+    endpoints = sources.Endpoints(args.maps_api.rstrip("/"), args.standards_api.rstrip("/"))
+    fetcher = sources.Fetcher(sources.new_session(), timeout=(args.timeout, args.timeout), retries=args.retries)
+    data_dir = Path(args.data_dir) if args.data_dir else snapshot.default_data_dir()
+    key = os.environ.get(sources.MAPS_KEY_ENV, "").strip() or None
+    try:
+        report = refresh.refresh(data_dir, fetcher, endpoints, key, workers=args.workers, keep=args.keep,
+                                 progress=_Bar())
+    except refresh.RefreshError as exc:
+        print(f"error: refresh failed: {exc}", file=sys.stderr)
+        print(f"The snapshot in use is still {snapshot.current_id(data_dir)}.", file=sys.stderr)
+        return 1
+    for notice in report.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    new = snapshot.load(data_dir)
+    print(f"Snapshot {report.snapshot_id} is now in use: {report.occupations:,} occupations, {report.standards:,} "
+          f"standards ({report.standards_with_ksbs:,} with KSBs), {report.requests:,} requests.")
+    print(changes.summary(changes.diff(snapshot.load_id(data_dir, report.previous_id), new)))
+    if report.removed:
+        print(f"Older snapshots removed (keeping {args.keep}): {', '.join(report.removed)}")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    import json
+
+    from htq import changes
+
+    data_dir = Path(args.data_dir) if args.data_dir else snapshot.default_data_dir()
+
+    def load(ref: str) -> snapshot.Snapshot:
+        return snapshot.load_path(Path(ref)) if Path(ref).is_dir() else snapshot.load_id(data_dir, ref)
+
+    result = changes.diff(load(args.old), load(args.new))
+    if args.json:
+        print(json.dumps([{"occupation": i.occupation, "reference": i.reference, "title": i.title,
+                           "changes": list(i.kinds), "old_version": i.old_version, "new_version": i.new_version,
+                           "old_status": i.old_status, "new_status": i.new_status,
+                           "ksbs": [{"code": k.code, "change": k.change, "old": k.old, "new": k.new} for k in i.ksbs]}
+                          for i in result.items], ensure_ascii=False, indent=2))
+        return 0
+    print(changes.summary(result))
+    for item in result.items:
+        version = f" {item.old_version} -> {item.new_version}" if changes.REVERSIONED in item.kinds else ""
+        print(f"  {item.reference or item.occupation:<9} {item.title[:50]:<50} {', '.join(item.kinds)}{version}")
+        for k in item.ksbs:
+            print(f"      {k.code:<4} {k.change}: {(k.new or k.old or '')[:90]}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m htq", description=__doc__)
     parser.add_argument("--data-dir", help="data folder (default: $HTQ_DATA_DIR or data/ of the project)")
@@ -181,6 +252,29 @@ def _parser() -> argparse.ArgumentParser:
                                                   "with Code and Statement columns, or text lines 'K1 statement'")
     p.add_argument("--json", action="store_true", help="print a JSON list, one object per KSB")
     p.set_defaults(run=_coverage)
+
+    from htq import sources
+
+    p = sub.add_parser("refresh", help="refresh the snapshot from the live Skills England APIs",
+                       description="Fetch the Occupational Maps API (key in $HTQ_MAPS_API_KEY, sent as X-API-KEY; "
+                                   "skipped without one), the apprenticeship standards API and, where it lacks a field, "
+                                   "the standard pages. The new snapshot is validated and swapped in atomically; on any "
+                                   "failure the previous one stays in use and the exit code is 1.")
+    p.add_argument("--maps-api", default=sources.Endpoints.from_env().maps_api, help="Occupational Maps API base URL")
+    p.add_argument("--standards-api", default=sources.Endpoints.from_env().standards_api,
+                   help="apprenticeship standards API base URL")
+    p.add_argument("--workers", type=int, default=8, help="requests in flight at once (default 8)")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for an answer (default 30)")
+    p.add_argument("--retries", type=int, default=4, help="retries per request after the first try (default 4)")
+    p.add_argument("--keep", type=int, default=5, help="how many snapshots to keep (default 5)")
+    p.set_defaults(run=_refresh)
+
+    p = sub.add_parser("diff", help="what changed between two snapshots",
+                       description="Compare two snapshots (ids kept in data/snapshots, or folder paths).")
+    p.add_argument("old", help="the earlier snapshot id or folder")
+    p.add_argument("new", help="the later snapshot id or folder")
+    p.add_argument("--json", action="store_true", help="print a JSON list of changed standards")
+    p.set_defaults(run=_diff)
     return parser
 
 

@@ -373,6 +373,8 @@ FACT_FIELDS = (
     ("Standard title", "standard_title"),
     ("Standard status", "standard_status"),
     ("Version", "version"),
+    ("Approved for delivery", "approved_date"),
+    ("Standard last changed", "changed_date"),
     ("SOC 2020", "soc2020_code"),
     ("Statutory regulation", "regulated"),
 )

@@ -103,3 +103,13 @@ def matrix_figure(scores: pd.DataFrame) -> go.Figure:
     fig.update_layout(height=120 + 26 * len(scores.index), margin=dict(t=10, l=10, r=10, b=10), font=FONT,
                       yaxis=dict(autorange="reversed"), xaxis=dict(tickangle=-60))
     return fig
+
+
+def changes_figure(counts: dict[str, int]) -> go.Figure:
+    """Return a bar per kind of change with its count."""
+    fig = go.Figure(go.Bar(x=list(counts.values()), y=list(counts), orientation="h", marker_color="#1d70b8",
+                           text=list(counts.values()), textposition="auto",
+                           hovertemplate="%{y}: %{x}<extra></extra>"))
+    fig.update_layout(height=60 + 40 * len(counts), margin=dict(t=10, l=10, r=10, b=10), font=FONT,
+                      yaxis=dict(autorange="reversed"), xaxis=dict(title="Occupations"))
+    return fig

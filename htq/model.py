@@ -87,6 +87,28 @@ class StandardContent:
 
 
 @dataclass(frozen=True)
+class Standard:
+    """One apprenticeship standard (its latest version) as the standards API or its page gives it."""
+
+    reference: str
+    title: str
+    version: str | None = None
+    status: str | None = None
+    level: int | None = None
+    route: str | None = None
+    regulated: bool | None = None
+    regulated_body: str | None = None
+    approved_date: str | None = None
+    changed_date: str | None = None
+    change_note: str | None = None
+    standard_url: str | None = None
+    job_titles: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    overview: str | None = None
+    content: StandardContent | None = None
+
+
+@dataclass(frozen=True)
 class Occupation:
     """One occupation on the occupational maps and what is known of its standard.
 
@@ -124,6 +146,9 @@ class Occupation:
     regulated_body: str | None = None
     regulation_evidence: str | None = None
     standard_url: str | None = None
+    approved_date: str | None = None
+    changed_date: str | None = None
+    change_note: str | None = None
     sources: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:

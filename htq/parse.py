@@ -7,7 +7,17 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from htq.model import SOURCE_INFERRED, SOURCE_MAPS_API, Htq, Occupation
+from htq.model import (
+    KSB_PREFIX,
+    SOURCE_INFERRED,
+    SOURCE_MAPS_API,
+    Duty,
+    Htq,
+    Ksb,
+    Occupation,
+    Standard,
+    StandardContent,
+)
 
 PRODUCT_APPRENTICESHIP = 1
 PRODUCT_HTQ = 2
@@ -246,3 +256,175 @@ def map_vocabulary(turtle: str) -> tuple[dict[int, tuple[str, int]], dict[int, t
 
     return members(seom.Pathway), members(seom.Cluster)
 
+
+
+# ---- Apprenticeship standards API and standard pages ------------------------------------------
+
+def _field(raw: dict[str, Any], *names: str) -> Any:
+    """Return the first of `names` present in a JSON object, matching keys case-insensitively."""
+    lowered = {k.lower(): v for k, v in raw.items()}
+    for name in names:
+        value = lowered.get(name.lower())
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def _date(value: Any) -> str | None:
+    text = _clean(value)
+    if not text or text.startswith("0001"):
+        return None
+    return text[:10] if re.match(r"\d{4}-\d{2}-\d{2}", text) else text
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return _unique(re.split(r"\s*[|;]\s*|\n", value))
+    return _unique([v if isinstance(v, str) else str(_field(v, "name", "title", "value") or "") for v in value])
+
+
+_LEADING_CODE = re.compile(r"^\s*[KSB]\d{1,3}\s*[:.\-–)]\s*", re.I)
+
+
+def _ksbs_of(raw: dict[str, Any], key: str, id_key: str, prefix: str) -> tuple[list[Ksb], dict[str, str]]:
+    """Return the KSBs of one kind, coded in order (K1, K2...), and API id -> code."""
+    items = _field(raw, key) or []
+    out, ids = [], {}
+    for n, item in enumerate(items, start=1):
+        detail = _clean(_field(item, "detail", "description", "text")) if isinstance(item, dict) else _clean(item)
+        if not detail:
+            continue
+        code = f"{prefix}{n}"
+        out.append(Ksb(code, KSB_PREFIX[prefix], _LEADING_CODE.sub("", detail)))
+        if isinstance(item, dict):
+            ident = _field(item, id_key, "id")
+            if ident is not None:
+                ids[str(ident)] = code
+    return out, ids
+
+
+def _core(value: Any) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "core")
+    return bool(value)
+
+
+def standard_from_api(raw: dict[str, Any]) -> Standard:
+    """Return the Standard in one apprenticeship standards API record (field names as DfE's importer reads them)."""
+    if not isinstance(raw, dict):
+        raise ParseError("the standard record is not a JSON object")
+    reference = _clean(_field(raw, "referenceNumber", "reference", "standardReference", "ifateReferenceNumber"))
+    if not reference or not re.match(r"^ST\d{4}$", reference.upper()):
+        raise ParseError(f"standard record: reference {reference!r} is missing or not ST####")
+    reference = reference.upper()
+    title = _clean(_field(raw, "title", "name"))
+    if not title:
+        raise ParseError(f"standard {reference}: the field 'title' is missing")
+    knowledge, k_ids = _ksbs_of(raw, "knowledges", "knowledgeId", "K")
+    skills, s_ids = _ksbs_of(raw, "skills", "skillId", "S")
+    behaviours, b_ids = _ksbs_of(raw, "behaviours", "behaviourId", "B")
+    duties = []
+    for n, item in enumerate(_field(raw, "duties") or [], start=1):
+        if not isinstance(item, dict):
+            continue
+        text = _clean(_field(item, "dutyDetail", "detail", "description"))
+        if not text:
+            continue
+        linked = [ids.get(str(i)) for key, ids in (("mappedKnowledge", k_ids), ("mappedSkills", s_ids),
+                                                   ("mappedBehaviour", b_ids))
+                  for i in (_field(item, key) or [])]
+        duties.append(Duty(f"D{n}", _LEADING_CODE.sub("", text), tuple(c for c in linked if c),
+                           _core(_field(item, "isThisACoreDuty", "coreDuty"))))
+    version = _clean(_field(raw, "version", "versionNumber"))
+    ksbs = tuple(knowledge + skills + behaviours)
+    content = StandardContent(reference=reference, title=title, version=version, complete=bool(ksbs),
+                              ksbs=ksbs, duties=tuple(duties), source="Skills England apprenticeship standards API",
+                              note="" if ksbs else "The API record has no KSBs.") if ksbs or duties else None
+    level = _field(raw, "level")
+    regulated = _field(raw, "regulated", "isRegulated")
+    return Standard(
+        reference=reference, title=title, version=version, status=_clean(_field(raw, "status")),
+        level=int(level) if str(level or "").isdigit() else None, route=_clean(_field(raw, "route", "routeName")),
+        regulated=None if regulated is None else _core(regulated),
+        regulated_body=_clean(_field(raw, "regulatedBody")),
+        approved_date=_date(_field(raw, "approvedForDelivery", "approvedDate")),
+        changed_date=_date(_field(raw, "changedDate", "lastUpdated", "lastUpdatedDate")),
+        change_note=_clean(_field(raw, "change")),
+        standard_url=_clean(_field(raw, "standardPageUrl", "url")),
+        job_titles=_strings(_field(raw, "typicalJobTitles")),
+        keywords=_strings(_field(raw, "keywords")),
+        overview=html_text(_field(raw, "overviewOfRole")) or None,
+        content=content,
+    )
+
+
+def version_key(version: str | None) -> tuple[int, ...]:
+    """Return a sortable key for a version such as '1.10' (missing or odd versions sort first)."""
+    return tuple(int(p) for p in re.findall(r"\d+", version or "")) or (0,)
+
+
+_FACT_NAMES = {
+    "reference": "reference", "version": "version", "level": "level", "status": "status",
+    "route": "route", "date updated": "changed_date", "last updated": "changed_date",
+    "approved for delivery": "approved_date", "regulated body": "regulated_body", "title": "title",
+}
+
+
+def standard_page(html: str, url: str = "the standard page") -> dict[str, Any]:
+    """Return the facts and KSBs on a standard's HTML page.
+
+    Facts come from the page's summary list (<dt>/<dd> or GOV.UK summary-list rows); KSBs from
+    list items that start with a code (K1:, S1:, B1:). Raises ParseError when the page has no facts
+    list or no reference: the layout has changed and the parser must be updated.
+    """
+    soup = BeautifulSoup(html or "", "html.parser")
+    facts: dict[str, Any] = {}
+    pairs = [(dt, dt.find_next_sibling("dd")) for dt in soup.find_all("dt")]
+    pairs += [(row.select_one(".govuk-summary-list__key"), row.select_one(".govuk-summary-list__value"))
+              for row in soup.select(".govuk-summary-list__row")]
+    for key, value in pairs:
+        if key is None or value is None:
+            continue
+        name = " ".join(key.get_text(" ").split()).rstrip(":").lower()
+        if name in _FACT_NAMES:
+            facts[_FACT_NAMES[name]] = " ".join(value.get_text(" ").split())
+    if not facts:
+        raise ParseError(f"{url}: no facts list found (the page layout has changed)")
+    reference = str(facts.get("reference", "")).upper()
+    if not re.match(r"^ST\d{4}$", reference):
+        raise ParseError(f"{url}: no standard reference in the facts list (the page layout has changed)")
+    facts["reference"] = reference
+    if "level" in facts:
+        facts["level"] = _int_or_none(facts["level"])
+    for name in ("approved_date", "changed_date"):
+        if name in facts:
+            facts[name] = _page_date(facts[name])
+    ksbs = []
+    for li in soup.find_all("li"):
+        text = " ".join(li.get_text(" ").split())
+        m = re.match(r"^([KSB])(\d{1,3})\s*[:.\-–)]\s*(.+)$", text)
+        if m:
+            ksbs.append(Ksb(f"{m.group(1)}{int(m.group(2))}", KSB_PREFIX[m.group(1)], m.group(3)))
+    facts["ksbs"] = tuple(ksbs)
+    return facts
+
+
+def _int_or_none(text: Any) -> int | None:
+    m = re.search(r"\d+", str(text))
+    return int(m.group(0)) if m else None
+
+
+def _page_date(text: str) -> str | None:
+    """Return YYYY-MM-DD from a page date such as '12/04/2023' or '12 April 2023' (None if unreadable)."""
+    from datetime import datetime
+
+    for fmt in ("%d/%m/%Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None

@@ -104,6 +104,7 @@ def counts(data: SnapshotData) -> dict[str, Any]:
         "htq_alignments": sum(len(o.htqs) for o in occ),
         "standards_with_ksbs": len(data.content),
         "standards_with_complete_ksbs": sum(1 for c in data.content.values() if c.complete),
+        "standards_from_api": len({o.reference for o in occ if o.sources.get("standard_status") == "standards_api"}),
     }
 
 
@@ -394,3 +395,31 @@ def provenance_markdown(manifest: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def prune(data_dir: Path | None = None, keep: int = 5) -> list[str]:
+    """Delete all but the newest `keep` snapshots (never the one in use); return the ids removed."""
+    data_dir = Path(data_dir or default_data_dir())
+    in_use = current_id(data_dir)
+    kept = [s["id"] for s in list_snapshots(data_dir)]
+    removable = [sid for sid in kept[max(1, keep):] if sid != in_use]
+    for sid in removable:
+        shutil.rmtree(data_dir / SNAPSHOTS_DIR / sid, ignore_errors=True)
+    return removable
+
+
+def previous_id(data_dir: Path | None = None) -> str | None:
+    """Return the id of the snapshot kept just before the one in use, or None."""
+    data_dir = Path(data_dir or default_data_dir())
+    ids = [s["id"] for s in list_snapshots(data_dir)]
+    in_use = current_id(data_dir)
+    older = [sid for sid in ids if sid < in_use]
+    return older[0] if older else None
+
+
+def load_id(data_dir: Path | None, snapshot_id: str) -> Snapshot:
+    """Return one kept snapshot by id."""
+    data_dir = Path(data_dir or default_data_dir())
+    if "/" in snapshot_id or snapshot_id.startswith("."):
+        raise SnapshotError(f"'{snapshot_id}' is not a snapshot id")
+    return load_path(data_dir / SNAPSHOTS_DIR / snapshot_id)

@@ -19,6 +19,7 @@ content = snap.data.content.get(occ.reference or "")
 st.title(occ.title)
 st.caption(" · ".join(x for x in (occ.reference, occ.code, f"Level {occ.level}", occ.route or "route unknown") if x))
 
+ui.change_notice(occ)
 ui.eligibility_box(verdict)
 if occ.level in (4, 5):
     st.caption("Level fit: a level 5 qualification may align to a level 4 standard; a level 4 qualification "

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 PAGES = {"": "HTQ Standards Explorer", "Explore_routes": "Explore routes", "Find_standards": "Find standards",
          "Standard?code=ST0116": "Software developer", "Match_programme": "Match a programme",
-         "KSB_coverage": "KSB coverage",
+         "KSB_coverage": "KSB coverage", "What_changed": "What changed",
          "About": "About this tool"}
 
 
@@ -131,4 +131,34 @@ def test_coverage_upload_propose_download_and_reopen(server, tab, tmp_path):
     tab.get_by_role("button", name="Re-open this mapping").click()
     expect(tab.get_by_text("Review the proposal")).to_be_visible(timeout=30_000)
     expect(tab.get_by_role("textbox", name="Programme title")).to_have_value("FdSc Software Development (Level 5)")
+    assert tab.locator('[data-testid="stException"]').count() == 0
+
+
+@pytest.fixture(scope="module")
+def refreshed_server(tmp_path_factory):
+    """The app on a data folder refreshed from the loopback source server (standards API and pages)."""
+    import shutil
+
+    from htq import refresh, sources
+
+    from .source_server import Behaviour, SourceServer, default_pages, standards_fixtures
+
+    require_chromium()
+    data = tmp_path_factory.mktemp("refreshed") / "data"
+    shutil.copytree(ROOT / "data", data)
+    listing, detail = standards_fixtures()
+    with SourceServer(Behaviour(listing=listing, detail=detail, pages=default_pages())) as url:
+        fetcher = sources.Fetcher(sources.new_session(), timeout=(5, 5), retries=1, backoff=0.01)
+        refresh.refresh(data, fetcher, sources.Endpoints(url, url), None, workers=2)
+    with streamlit_server(ROOT, env={"HTQ_DATA_DIR": str(data)}) as (app_url, _):
+        yield app_url
+
+
+def test_what_changed_after_a_refresh(refreshed_server, tab):
+    open_page(tab, f"{refreshed_server}/What_changed")
+    expect(tab.get_by_role("heading", name="standard(s) changed since 2026-07-06", exact=False)).to_be_visible()
+    tab.get_by_text("ST0116 Software developer: 3 KSB change(s)").click()
+    expect(tab.get_by_text("reworded").first).to_be_visible()
+    open_page(tab, f"{refreshed_server}/Standard?code=ST0116")
+    expect(tab.get_by_text("Changed since the snapshot of 6 July 2026").first).to_be_visible()
     assert tab.locator('[data-testid="stException"]').count() == 0

@@ -238,3 +238,45 @@ def test_coverage_page_bad_mapping_sheet(page):
     at.run()
     at.button(key="cov_import_go").click().run()
     assert "not a readable .xlsx" in at.error[0].value
+
+
+CHANGED = "pages/6_What_changed.py"
+
+
+@pytest.fixture
+def refreshed(data_copy, snap, monkeypatch):
+    """A data folder holding the shipped snapshot and a refresh from the loopback server on top of it."""
+    from htq import refresh, sources
+
+    from .source_server import Behaviour, SourceServer, default_pages, standards_fixtures
+
+    listing, detail = standards_fixtures()
+    behaviour = Behaviour(listing=listing, detail=detail, pages=default_pages())
+    with SourceServer(behaviour) as url:
+        fetcher = sources.Fetcher(sources.new_session(), timeout=(5, 5), retries=1, backoff=0.01)
+        refresh.refresh(data_copy, fetcher, sources.Endpoints(url, url), None, workers=2)
+    monkeypatch.setenv("HTQ_DATA_DIR", str(data_copy))
+    return data_copy
+
+
+def test_what_changed_with_one_snapshot_says_how_to_refresh(page):
+    at = page(CHANGED)
+    assert "python -m htq refresh" in at.info[0].value
+
+
+def test_what_changed_lists_the_refreshed_changes(page, refreshed):
+    at = page(CHANGED)
+    assert "standard(s) changed since 2026-07-06" in at.subheader[0].value
+    table = at.dataframe[-1].value
+    assert "ST0116" in set(table["Standard"])
+    assert any("ST0116 Software developer: 3 KSB change(s)" in e.label for e in at.expander)
+
+
+def test_banner_and_refreshed_ksbs_on_the_standard_page(page, refreshed):
+    at = page(STANDARD, code="ST0116")
+    assert "changed since 2026-07-06" in at.info[0].value  # the app-wide banner
+    assert "K12 reworded" in at.warning[0].value and "S18 added" in at.warning[0].value
+    caption = " ".join(c.value for c in at.caption)
+    assert "ST0116, version 1.2" in caption and "apprenticeship standards API" in caption
+    duties = at.dataframe[-1].value
+    assert list(duties.columns) == ["Duty", "Description", "KSBs", "Core"] and duties.iloc[0]["KSBs"] == "K1, K2, S9"
