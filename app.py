@@ -41,7 +41,7 @@ with left:
 with right:
     st.subheader("Start here")
     for label, file, icon, description in ui.PAGES[1:]:
-        if label == "Standard":
+        if label in ui.HIDDEN_PAGES:
             continue
         st.page_link(file, label=f"**{label}**", icon=icon)
         st.caption(description)

@@ -113,3 +113,14 @@ def changes_figure(counts: dict[str, int]) -> go.Figure:
     fig.update_layout(height=60 + 40 * len(counts), margin=dict(t=10, l=10, r=10, b=10), font=FONT,
                       yaxis=dict(autorange="reversed"), xaxis=dict(title="Occupations"))
     return fig
+
+
+def portfolio_figure(grid: pd.DataFrame) -> go.Figure:
+    """Return programmes x standards coloured by the share of KSBs covered (blank where not mapped)."""
+    fig = go.Figure(go.Heatmap(
+        z=grid.to_numpy(dtype=float), x=list(grid.columns), y=list(grid.index), colorscale="Greens", zmin=0, zmax=1,
+        colorbar=dict(title="Covered"), xgap=2, ygap=2,
+        hovertemplate="%{y}<br>%{x}: %{z:.0%} of KSBs covered<extra></extra>"))
+    fig.update_layout(height=120 + 40 * len(grid.index), margin=dict(t=10, l=10, r=10, b=10), font=FONT,
+                      yaxis=dict(autorange="reversed"))
+    return fig

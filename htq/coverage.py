@@ -57,6 +57,8 @@ class MappingRow:
     confidence: str = "low"
     decision: str = PROPOSED
     notes: str = ""
+    decided_by: str = ""
+    decided_at: str = ""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -306,9 +308,9 @@ def rows_frame(rows: Sequence[MappingRow]) -> pd.DataFrame:
         "Standard": r.standard, "Type": r.kind.capitalize(), "Code": r.code, "Statement": r.statement,
         "Coverage": r.coverage, "Proposed": r.proposed, "Score": r.score, "Confidence": r.confidence,
         "Evidence": "\n".join(f"{e.module}: {e.outcome} ({e.score:.2f})" for e in r.evidence),
-        "Decision": r.decision, "Notes": r.notes,
+        "Decision": r.decision, "Notes": r.notes, "Decided by": r.decided_by, "Decided at": r.decided_at,
     } for r in rows], columns=["Standard", "Type", "Code", "Statement", "Coverage", "Proposed", "Score", "Confidence",
-                               "Evidence", "Decision", "Notes"])
+                               "Evidence", "Decision", "Notes", "Decided by", "Decided at"])
 
 
 def standards_from_rows(rows: Sequence[MappingRow]) -> list[StandardContent]:

@@ -25,6 +25,7 @@ STRUCTURE_SHEET = "Qualification structure"
 ABOUT_SHEET = "About"
 MAPPING_COLUMNS = ["Standard", "Version", "Type", "Code", "Statement", "Mapped modules", "Mapped outcomes",
                    "Coverage", "Assessment", "Notes", "Proposed", "Score", "Confidence", "Decision"]
+OPTIONAL_COLUMNS = ["Decided by", "Decided at"]  # added later: sheets exported before them still import
 STRUCTURE_COLUMNS = ["Code", "Title", "Level", "Credits", "Core/optional", "Learning outcomes", "Assessment"]
 _EVIDENCE = re.compile(r"^(?P<module>[^:]+):\s(?P<outcome>.*)\s\((?P<score>\d+(?:\.\d+)?)\)$")
 
@@ -52,7 +53,8 @@ def mapping_frame(rows: Sequence[MappingRow], modules: Sequence[Module]) -> pd.D
         "Coverage": r.coverage,
         "Assessment": "; ".join(dict.fromkeys(assessment[e.module] for e in r.evidence if assessment.get(e.module))),
         "Notes": r.notes, "Proposed": r.proposed, "Score": r.score, "Confidence": r.confidence, "Decision": r.decision,
-    } for r in rows], columns=MAPPING_COLUMNS)
+        "Decided by": r.decided_by, "Decided at": r.decided_at,
+    } for r in rows], columns=MAPPING_COLUMNS + OPTIONAL_COLUMNS)
 
 
 def structure_frame(modules: Sequence[Module]) -> pd.DataFrame:
@@ -142,7 +144,8 @@ def from_xlsx(blob: bytes, filename: str = "mapping.xlsx") -> Mapping:
             standard=_text(r["Standard"]), version=_text(r["Version"]) or None, kind=KSB_PREFIX[code[0]], code=code,
             statement=_text(r["Statement"]), proposed=proposed or coverage_grade, coverage=coverage_grade,
             evidence=_evidence(_text(r["Mapped outcomes"]), where), score=float(score) if score else 0.0,
-            confidence=_text(r["Confidence"]) or "low", decision=decision, notes=_text(r["Notes"])))
+            confidence=_text(r["Confidence"]) or "low", decision=decision, notes=_text(r["Notes"]),
+            decided_by=_text(r.get("Decided by")), decided_at=_text(r.get("Decided at"))))
     if not mapping:
         raise SheetError(f"{name}, sheet “{MAPPING_SHEET}”: no KSB rows.")
     programme = next((_text(r.get("Value")) for r in about if _text(r.get("Item")) == "Programme"), "")

@@ -43,11 +43,16 @@ def data_copy(tmp_path) -> Path:
 
 
 @pytest.fixture
-def page(monkeypatch):
-    """Return a function that runs one page of the app in AppTest and checks it raised nothing."""
+def page(monkeypatch, tmp_path):
+    """Return a function that runs one page of the app in AppTest and checks it raised nothing.
+
+    Saved programmes go to a private SQLite file, never the project's var/.
+    """
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("HTQ_DB_PATH", str(tmp_path / "pages.sqlite3"))
+    monkeypatch.delenv("HTQ_DATABASE_URL", raising=False)
 
     def run(file: str | None = None, timeout: float = 60, **params: str | list[str]) -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
@@ -60,3 +65,46 @@ def page(monkeypatch):
         return at
 
     return run
+
+
+def _postgres_url() -> str | None:
+    import os
+
+    url = os.environ.get("HTQ_TEST_DATABASE_URL", "").strip()
+    if url:
+        return url
+    reason = "no HTQ_TEST_DATABASE_URL: PostgreSQL store tests need a server (.ci/start-postgres starts one)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason + " — CI=true, so they must run")
+    pytest.skip(reason)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """An empty database: a SQLite file, or a fresh schema on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'htq.sqlite3'}"
+        return
+    import uuid
+    from urllib.parse import quote
+
+    import psycopg
+
+    url = _postgres_url()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in url else "?"
+    yield f"{url}{separator}options={quote(f'-csearch_path={schema}')}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def store(database_url):
+    """A migrated store on an empty database (both kinds)."""
+    from htq.store import Store
+
+    s = Store(database_url)
+    s.migrate()
+    return s

@@ -17,9 +17,14 @@ PAGES = {"": "HTQ Standards Explorer", "Explore_routes": "Explore routes", "Find
 
 
 @pytest.fixture(scope="module")
-def server():
+def database(tmp_path_factory):
+    return tmp_path_factory.mktemp("db") / "e2e.sqlite3"
+
+
+@pytest.fixture(scope="module")
+def server(database):
     require_chromium()
-    with streamlit_server(ROOT) as (url, _):
+    with streamlit_server(ROOT, env={"HTQ_DB_PATH": str(database), "HTQ_DATABASE_URL": ""}) as (url, _):
         yield url
 
 
@@ -150,7 +155,9 @@ def refreshed_server(tmp_path_factory):
     with SourceServer(Behaviour(listing=listing, detail=detail, pages=default_pages())) as url:
         fetcher = sources.Fetcher(sources.new_session(), timeout=(5, 5), retries=1, backoff=0.01)
         refresh.refresh(data, fetcher, sources.Endpoints(url, url), None, workers=2)
-    with streamlit_server(ROOT, env={"HTQ_DATA_DIR": str(data)}) as (app_url, _):
+    database = tmp_path_factory.mktemp("db") / "refreshed.sqlite3"
+    with streamlit_server(ROOT, env={"HTQ_DATA_DIR": str(data), "HTQ_DB_PATH": str(database),
+                                     "HTQ_DATABASE_URL": ""}) as (app_url, _):
         yield app_url
 
 
@@ -162,3 +169,50 @@ def test_what_changed_after_a_refresh(refreshed_server, tab):
     open_page(tab, f"{refreshed_server}/Standard?code=ST0116")
     expect(tab.get_by_text("Changed since the snapshot of 6 July 2026").first).to_be_visible()
     assert tab.locator('[data-testid="stException"]').count() == 0
+
+
+
+def test_save_share_and_open_read_only_in_a_second_browser(server, browser, database):
+    hostile = "FdSc Data <script>alert('owned')</script><b>Bold</b>"
+    dialogs = []
+    ann = browser.new_context(viewport={"width": 1400, "height": 2400})
+    tab = ann.new_page()
+    tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_page(tab, f"{server}/Match_programme")
+    tab.get_by_role("textbox", name="Programme title").fill(hostile)
+    tab.get_by_role("textbox", name="Overview, modules and learning outcomes").fill("Data analysis with SQL and Python")
+    tab.get_by_role("button", name="Find matching standards").click()
+    expect(tab.get_by_text("Candidates for", exact=False)).to_be_visible(timeout=30_000)
+    tab.get_by_text("Shortlist", exact=True).first.click()
+    tab.get_by_role("link", name="Saved programmes").click()
+    wait_for_app(tab)
+    tab.get_by_role("textbox", name="Your name").fill("Ann <i>Admin</i>")
+    tab.get_by_role("textbox", name="Your name").press("Enter")
+    tab.get_by_role("button", name="Save as a new programme").click()
+    expect(tab.get_by_text("Open: FdSc Data", exact=False)).to_be_visible(timeout=30_000)
+    tab.get_by_role("tab", name="Share with a committee").click()
+    tab.get_by_role("button", name="Create a read-only link").click()
+    expect(tab.get_by_text("Committee_view?token=", exact=False).first).to_be_attached(timeout=30_000)
+
+    from htq.store import Store
+
+    store = Store(f"sqlite:///{database}")
+    saved = store.programmes()[0]
+    assert saved.title == hostile and saved.updated_by == "Ann <i>Admin</i>"
+    token = store.shares(saved.id)[0].token
+
+    committee = browser.new_context(viewport={"width": 1400, "height": 2400})  # a second browser: no session
+    view = committee.new_page()
+    view.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_page(view, f"{server}/Committee_view?token={token}")
+    expect(view.locator("h1").first).to_have_text(hostile)  # shown as typed, not run or rendered
+    assert view.locator("h1 b").count() == 0 and view.locator('[data-testid="stTextInput"]').count() == 0
+    assert view.get_by_role("button", name="Save changes").count() == 0
+    expect(view.get_by_text("HTQ readiness checklist")).to_be_visible()
+
+    store.revoke(token)
+    open_page(view, f"{server}/Committee_view?token={token}")
+    expect(view.locator("h1").first).to_have_text("Not found")
+    assert dialogs == []
+    ann.close()
+    committee.close()

@@ -280,3 +280,96 @@ def test_banner_and_refreshed_ksbs_on_the_standard_page(page, refreshed):
     assert "ST0116, version 1.2" in caption and "apprenticeship standards API" in caption
     duties = at.dataframe[-1].value
     assert list(duties.columns) == ["Duty", "Description", "KSBs", "Core"] and duties.iloc[0]["KSBs"] == "K1, K2, S9"
+
+
+SAVED, PORTFOLIO, COMMITTEE = "pages/7_Saved_programmes.py", "pages/8_Portfolio.py", "pages/90_Committee_view.py"
+HOSTILE = "FdSc Software Development <script>alert(1)</script>"
+
+
+def saved_session(page, title=HOSTILE):
+    """Match a programme, shortlist its first candidate, and save it as Ann; return the AppTest."""
+    at = page(MATCH)
+    at.text_input(key="m_title").set_value(title)
+    at.button[0].click().run()
+    at.checkbox(key="short_OCC0116").check().run()
+    at.switch_page(str(ROOT / SAVED))
+    at.run()
+    at.text_input(key="who").set_value("Ann").run()
+    next(b for b in at.button if b.label == "Save as a new programme").click().run()
+    assert not at.exception
+    return at
+
+
+def test_saving_needs_a_name(page):
+    at = page(SAVED)
+    assert next(b for b in at.button if b.label == "Save as a new programme").disabled
+
+
+def test_save_then_reopen(page):
+    at = saved_session(page)
+    assert at.subheader[-1].value.startswith("Open: FdSc Software Development")
+    programmes = at.dataframe[0].value
+    assert list(programmes["Programme"]) == [HOSTILE] and programmes.iloc[0]["By"] == "Ann"
+    assert programmes.iloc[0]["Standards"] == "ST0116"
+
+
+def test_readiness_answers_are_saved_with_who(page):
+    at = saved_session(page)
+    editor = at.get("data_editor")[-1]
+    row = list(editor.value["Prompt"]).index("B2a")
+    at.session_state[editor.key] = {"edited_rows": {row: {"Answer": "Yes", "Evidence": "Consent form section 4"}},
+                                    "added_rows": [], "deleted_rows": []}
+    at.run()
+    next(b for b in at.button if b.label == "Save changes").click().run()
+    assert not at.exception
+    from htq.store import Store
+
+    saved = Store().programmes()[0]
+    assert (saved.answers["B2a"].answer, saved.answers["B2a"].answered_by) == ("Yes", "Ann")
+
+
+def test_share_link_opens_read_only_and_revoked_is_not_found(page):
+    at = saved_session(page)
+    next(b for b in at.button if b.label == "Create a read-only link").click().run()
+    from htq.store import Store
+
+    store = Store()
+    token = store.shares(store.programmes()[0].id)[0].token
+    view = page(COMMITTEE, token=token)
+    assert view.title[0].value == HOSTILE
+    assert not view.text_input and not view.get("data_editor") and not view.checkbox
+    assert "HTQ readiness checklist" in [s.value for s in view.subheader]
+    store.revoke(token)
+    gone = page(COMMITTEE, token=token)
+    assert gone.title[0].value == "Not found"
+    assert page(COMMITTEE, token="nonsense").title[0].value == "Not found"
+
+
+def test_a_second_save_from_a_stale_copy_gets_a_message(page):
+    first = saved_session(page)
+    second = page(SAVED)
+    second.text_input(key="who").set_value("Ben").run()
+    from htq.store import Store
+
+    store = Store()
+    opened = store.programmes()[0]
+    second.session_state["open_programme"] = opened
+    second.run()
+    next(b for b in first.button if b.label == "Save changes").click().run()  # Ann saves first
+    next(b for b in second.button if b.label == "Save changes").click().run()  # Ben's copy is now stale
+    assert not second.exception
+    assert "Ann saved" in second.error[0].value and "Reload it" in second.error[0].value
+    assert any("Reload the saved version" in b.label for b in second.button)
+
+
+def test_portfolio_lists_saved_programmes(page):
+    saved_session(page)
+    at = page(PORTFOLIO)
+    table = at.dataframe[0].value
+    assert list(table["Standard"]) == ["ST0116"] and list(table["Route"]) == ["Digital"]
+    unserved = at.dataframe[-1].value
+    assert "ST0118" in set(unserved["Standard"]) and "ST0116" not in set(unserved["Standard"])
+
+
+def test_portfolio_without_programmes(page):
+    assert "No programme is saved yet" in page(PORTFOLIO).info[0].value

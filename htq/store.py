@@ -1,0 +1,385 @@
+"""Saved programmes and share links: a SQLite file by default, PostgreSQL when a URL is given.
+
+Database: $HTQ_DATABASE_URL (postgresql://…) if set, else the SQLite file $HTQ_DB_PATH
+(default var/htq.sqlite3 beside the project). The schema is versioned; `migrate()` brings an
+empty or older database up to SCHEMA_VERSION. Saves are optimistic: each carries the revision it
+was read at, and a save against a newer revision raises ConflictError instead of overwriting.
+Programme ids and share tokens are random, never sequential.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sqlite3
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from htq.coverage import Evidence, MappingRow
+from htq.programme import Module
+from htq.readiness import PROMPT, Answer
+
+SCHEMA_VERSION = 2
+DEFAULT_SQLITE = Path(__file__).resolve().parent.parent / "var" / "htq.sqlite3"
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        "CREATE TABLE schema_version (version INTEGER NOT NULL)",
+        """CREATE TABLE programmes (
+            id TEXT PRIMARY KEY, title TEXT NOT NULL, level INTEGER, body TEXT NOT NULL DEFAULT '',
+            modules TEXT NOT NULL DEFAULT '[]', shortlist TEXT NOT NULL DEFAULT '[]',
+            snapshot_id TEXT, snapshot_date TEXT, revision INTEGER NOT NULL,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL DEFAULT '')""",
+        """CREATE TABLE mapping_rows (
+            programme_id TEXT NOT NULL REFERENCES programmes(id) ON DELETE CASCADE, position INTEGER NOT NULL,
+            standard TEXT NOT NULL, version TEXT, kind TEXT NOT NULL, code TEXT NOT NULL, statement TEXT NOT NULL,
+            proposed TEXT NOT NULL, coverage TEXT NOT NULL, evidence TEXT NOT NULL DEFAULT '[]',
+            score REAL NOT NULL DEFAULT 0, confidence TEXT NOT NULL DEFAULT 'low', decision TEXT NOT NULL,
+            notes TEXT NOT NULL DEFAULT '', decided_by TEXT NOT NULL DEFAULT '', decided_at TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (programme_id, standard, code))""",
+        """CREATE TABLE shares (
+            token TEXT PRIMARY KEY, programme_id TEXT NOT NULL REFERENCES programmes(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL, created_by TEXT NOT NULL DEFAULT '', revoked_at TEXT)""",
+        "INSERT INTO schema_version (version) VALUES (1)",
+    ),
+    2: (
+        "ALTER TABLE shares ADD COLUMN expires_at TEXT",
+        """CREATE TABLE readiness_answers (
+            programme_id TEXT NOT NULL REFERENCES programmes(id) ON DELETE CASCADE, prompt TEXT NOT NULL,
+            answer TEXT NOT NULL, evidence TEXT NOT NULL DEFAULT '', answered_by TEXT NOT NULL DEFAULT '',
+            answered_at TEXT NOT NULL, PRIMARY KEY (programme_id, prompt))""",
+        "UPDATE schema_version SET version = 2",
+    ),
+}
+
+
+class StoreError(Exception):
+    """The store cannot do what was asked; the message is meant for the user."""
+
+
+class ConflictError(StoreError):
+    """Someone else saved the programme since it was read."""
+
+
+class NotFound(StoreError):
+    """No such programme or share."""
+
+
+@dataclass(frozen=True)
+class ShortlistEntry:
+    """A standard shortlisted for a programme, with the team's note."""
+
+    occupation: str
+    reference: str
+    title: str
+    note: str = ""
+    version: str | None = None  # of the standard when it was shortlisted, for change alerts
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class SavedProgramme:
+    """A programme as saved: what it is, its modules, shortlist, mapping and readiness answers."""
+
+    id: str
+    title: str
+    level: int | None = None
+    text: str = ""
+    modules: tuple[Module, ...] = ()
+    shortlist: tuple[ShortlistEntry, ...] = ()
+    mapping: tuple[MappingRow, ...] = ()
+    answers: dict[str, Answer] = field(default_factory=dict)
+    snapshot_id: str | None = None
+    snapshot_date: str | None = None
+    revision: int = 0
+    created_at: str = ""
+    updated_at: str = ""
+    updated_by: str = ""
+
+
+@dataclass(frozen=True)
+class Share:
+    """A read-only link to a programme."""
+
+    token: str
+    programme_id: str
+    created_at: str
+    created_by: str
+    expires_at: str | None
+    revoked_at: str | None
+
+    def active(self, now: datetime) -> bool:
+        """Return True if the link still opens the programme."""
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now.isoformat())
+
+
+def now_text(now: datetime | None = None) -> str:
+    """Return a UTC timestamp as ISO text (seconds)."""
+    return (now or datetime.now(timezone.utc)).replace(microsecond=0).isoformat()
+
+
+def database_url() -> str:
+    """Return the configured database: $HTQ_DATABASE_URL, else sqlite:///$HTQ_DB_PATH or the default file."""
+    url = os.environ.get("HTQ_DATABASE_URL", "").strip()
+    if url:
+        return url
+    return f"sqlite:///{os.environ.get('HTQ_DB_PATH', '').strip() or DEFAULT_SQLITE}"
+
+
+def _module_json(m: Module) -> dict[str, Any]:
+    return {"code": m.code, "title": m.title, "level": m.level, "credits": m.credits, "core": m.core,
+            "outcomes": list(m.outcomes), "assessment": m.assessment}
+
+
+class Store:
+    """Saved programmes, share links and readiness answers in one database."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or database_url()
+        if self.url.startswith(("postgresql://", "postgres://")):
+            self.kind = "postgresql"
+        elif self.url.startswith("sqlite:///"):
+            self.kind = "sqlite"
+            self.path = Path(self.url[len("sqlite:///"):])
+        else:
+            raise StoreError(f"unsupported database URL {self.url!r}: use postgresql://… or sqlite:///path")
+
+    @contextmanager
+    def _connect(self) -> Iterator[Any]:
+        """Yield a connection in a transaction: committed on success, rolled back on error."""
+        try:
+            if self.kind == "sqlite":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path, timeout=15, isolation_level=None)
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("PRAGMA busy_timeout = 15000")
+                conn.execute("BEGIN IMMEDIATE")
+            else:
+                import psycopg
+
+                conn = psycopg.connect(self.url, connect_timeout=10)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"the database {self.url} cannot be opened: {exc}") from exc
+        except Exception as exc:  # psycopg.OperationalError and friends
+            raise StoreError(f"the database {self.url} cannot be reached: {exc}") from exc
+        try:
+            yield conn
+            conn.execute("COMMIT") if self.kind == "sqlite" else conn.commit()
+        except BaseException:
+            conn.execute("ROLLBACK") if self.kind == "sqlite" else conn.rollback()
+            raise
+        finally:
+            conn.close()
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.kind == "postgresql" else sql
+
+    def _run(self, conn: Any, sql: str, params: Sequence[Any] = ()) -> Any:
+        return conn.execute(self._sql(sql), tuple(params))
+
+    def _rows(self, conn: Any, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cur = self._run(conn, sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    def schema_version(self) -> int:
+        """Return the schema version of the database (0 when empty)."""
+        with self._connect() as conn:
+            return self._version(conn)
+
+    def _version(self, conn: Any) -> int:
+        if self.kind == "sqlite":
+            exists = self._run(conn, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'").fetchone()
+        else:
+            exists = self._run(conn, "SELECT 1 FROM information_schema.tables WHERE table_name='schema_version' "
+                                     "AND table_schema = current_schema()").fetchone()
+        if not exists:
+            return 0
+        row = self._run(conn, "SELECT version FROM schema_version").fetchone()
+        return int(row[0]) if row else 0
+
+    def migrate(self, target: int = SCHEMA_VERSION) -> int:
+        """Apply the migrations the database lacks, up to `target`; return the version reached."""
+        with self._connect() as conn:
+            if self.kind == "postgresql":
+                conn.execute("SELECT pg_advisory_xact_lock(8675309)")  # one migrator at a time
+            version = self._version(conn)
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"the database has schema {version}, newer than this tool's {SCHEMA_VERSION}")
+            for step in range(version + 1, target + 1):
+                for statement in MIGRATIONS[step]:
+                    self._run(conn, statement)
+            return max(version, target)
+
+    # ---- programmes --------------------------------------------------------------------------
+
+    def create(self, programme: SavedProgramme, by: str, now: datetime | None = None) -> SavedProgramme:
+        """Save a new programme under a fresh random id; return it as saved (revision 1)."""
+        stamp = now_text(now)
+        saved = replace(programme, id=uuid.uuid4().hex, revision=1, created_at=stamp, updated_at=stamp, updated_by=by)
+        with self._connect() as conn:
+            self._run(conn, "INSERT INTO programmes (id, title, level, body, modules, shortlist, snapshot_id, "
+                            "snapshot_date, revision, created_at, updated_at, updated_by) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._values(saved) + [1, stamp, stamp, by])
+            self._write_children(conn, saved, {}, {}, by, stamp)
+        return self.get(saved.id)
+
+    def _values(self, p: SavedProgramme) -> list[Any]:
+        shortlist = [{"occupation": s.occupation, "reference": s.reference, "title": s.title, "note": s.note,
+                      "version": s.version, "status": s.status} for s in p.shortlist]
+        return [p.id, p.title, p.level, p.text, json.dumps([_module_json(m) for m in p.modules]),
+                json.dumps(shortlist), p.snapshot_id, p.snapshot_date]
+
+    def save(self, programme: SavedProgramme, by: str, now: datetime | None = None) -> SavedProgramme:
+        """Save changes to a programme read at `programme.revision`; ConflictError if someone saved since."""
+        stamp = now_text(now)
+        with self._connect() as conn:
+            old_rows = {(r["standard"], r["code"]): r for r in self._rows(
+                conn, "SELECT * FROM mapping_rows WHERE programme_id = ?", [programme.id])}
+            old_answers = {r["prompt"]: r for r in self._rows(
+                conn, "SELECT * FROM readiness_answers WHERE programme_id = ?", [programme.id])}
+            cur = self._run(conn, "UPDATE programmes SET title = ?, level = ?, body = ?, modules = ?, shortlist = ?, "
+                                  "snapshot_id = ?, snapshot_date = ?, revision = revision + 1, updated_at = ?, "
+                                  "updated_by = ? WHERE id = ? AND revision = ?",
+                            self._values(programme)[1:] + [stamp, by, programme.id, programme.revision])
+            if cur.rowcount != 1:
+                current = self._rows(conn, "SELECT revision, updated_by, updated_at FROM programmes WHERE id = ?",
+                                     [programme.id])
+                if not current:
+                    raise NotFound("this programme no longer exists (it may have been deleted)")
+                who = current[0]["updated_by"] or "someone"
+                raise ConflictError(f"{who} saved “{programme.title}” at {current[0]['updated_at']} after you opened it "
+                                    "(revision {0} now, yours was {1}). Reload it to see their changes; nothing of "
+                                    "theirs or yours was overwritten.".format(current[0]["revision"], programme.revision))
+            self._run(conn, "DELETE FROM mapping_rows WHERE programme_id = ?", [programme.id])
+            self._run(conn, "DELETE FROM readiness_answers WHERE programme_id = ?", [programme.id])
+            self._write_children(conn, programme, old_rows, old_answers, by, stamp)
+        return self.get(programme.id)
+
+    def _write_children(self, conn: Any, p: SavedProgramme, old_rows: dict, old_answers: dict, by: str,
+                        stamp: str) -> None:
+        for n, r in enumerate(p.mapping):
+            before = old_rows.get(r.key)
+            same = before is not None and (before["coverage"], before["decision"], before["notes"]) == (
+                r.coverage, r.decision, r.notes)
+            if same:
+                decided_by, decided_at = before["decided_by"], before["decided_at"]
+            elif r.decision == "Proposed" and r.coverage == r.proposed and not r.notes:
+                decided_by, decided_at = "", ""  # untouched proposal: nobody decided anything yet
+            else:
+                decided_by, decided_at = by, stamp
+            evidence = json.dumps([[e.module, e.outcome, e.score] for e in r.evidence])
+            self._run(conn, "INSERT INTO mapping_rows (programme_id, position, standard, version, kind, code, statement, "
+                            "proposed, coverage, evidence, score, confidence, decision, notes, decided_by, decided_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      [p.id, n, r.standard, r.version, r.kind, r.code, r.statement, r.proposed, r.coverage, evidence,
+                       r.score, r.confidence, r.decision, r.notes, decided_by, decided_at])
+        for prompt, a in p.answers.items():
+            if prompt not in PROMPT or not a.answer:
+                continue
+            before = old_answers.get(prompt)
+            same = before is not None and (before["answer"], before["evidence"]) == (a.answer, a.evidence)
+            who, when = (before["answered_by"], before["answered_at"]) if same else (by, stamp)
+            self._run(conn, "INSERT INTO readiness_answers (programme_id, prompt, answer, evidence, answered_by, "
+                            "answered_at) VALUES (?, ?, ?, ?, ?, ?)", [p.id, prompt, a.answer, a.evidence, who, when])
+
+    def get(self, programme_id: str) -> SavedProgramme:
+        """Return a saved programme; NotFound if there is none with this id."""
+        with self._connect() as conn:
+            rows = self._rows(conn, "SELECT * FROM programmes WHERE id = ?", [programme_id])
+            if not rows:
+                raise NotFound("no saved programme with this id")
+            mapping = self._rows(conn, "SELECT * FROM mapping_rows WHERE programme_id = ? ORDER BY position",
+                                 [programme_id])
+            answers = self._rows(conn, "SELECT * FROM readiness_answers WHERE programme_id = ?", [programme_id])
+        return self._programme(rows[0], mapping, answers)
+
+    @staticmethod
+    def _programme(row: dict[str, Any], mapping: list[dict[str, Any]], answers: list[dict[str, Any]]) -> SavedProgramme:
+        modules = tuple(Module(m["code"], m["title"], m.get("level"), m.get("credits"), m.get("core", True),
+                               tuple(m.get("outcomes", ())), m.get("assessment", ""))
+                        for m in json.loads(row["modules"] or "[]"))
+        shortlist = tuple(ShortlistEntry(**s) for s in json.loads(row["shortlist"] or "[]"))
+        rows = tuple(MappingRow(
+            standard=r["standard"], version=r["version"], kind=r["kind"], code=r["code"], statement=r["statement"],
+            proposed=r["proposed"], coverage=r["coverage"],
+            evidence=tuple(Evidence(m, o, float(s)) for m, o, s in json.loads(r["evidence"] or "[]")),
+            score=float(r["score"]), confidence=r["confidence"], decision=r["decision"], notes=r["notes"],
+            decided_by=r["decided_by"], decided_at=r["decided_at"]) for r in mapping)
+        return SavedProgramme(
+            id=row["id"], title=row["title"], level=row["level"], text=row["body"], modules=modules,
+            shortlist=shortlist, mapping=rows,
+            answers={a["prompt"]: Answer(a["prompt"], a["answer"], a["evidence"], a["answered_by"], a["answered_at"])
+                     for a in answers},
+            snapshot_id=row["snapshot_id"], snapshot_date=row["snapshot_date"], revision=int(row["revision"]),
+            created_at=row["created_at"], updated_at=row["updated_at"], updated_by=row["updated_by"])
+
+    def programmes(self) -> list[SavedProgramme]:
+        """Return every saved programme, most recently saved first (with mapping and answers)."""
+        with self._connect() as conn:
+            rows = self._rows(conn, "SELECT * FROM programmes ORDER BY updated_at DESC, title")
+            mapping = self._rows(conn, "SELECT * FROM mapping_rows ORDER BY programme_id, position")
+            answers = self._rows(conn, "SELECT * FROM readiness_answers")
+        by_programme: dict[str, list] = {}
+        for r in mapping:
+            by_programme.setdefault(r["programme_id"], []).append(r)
+        answered: dict[str, list] = {}
+        for a in answers:
+            answered.setdefault(a["programme_id"], []).append(a)
+        return [self._programme(r, by_programme.get(r["id"], []), answered.get(r["id"], [])) for r in rows]
+
+    def delete(self, programme_id: str) -> None:
+        """Delete a programme with its mapping, answers and share links."""
+        with self._connect() as conn:
+            self._run(conn, "DELETE FROM programmes WHERE id = ?", [programme_id])
+
+    # ---- share links ------------------------------------------------------------------------
+
+    def share(self, programme_id: str, by: str, expires_at: datetime | None = None,
+              now: datetime | None = None) -> Share:
+        """Create a read-only link to a programme with an unguessable token."""
+        self.get(programme_id)
+        share = Share(secrets.token_urlsafe(24), programme_id, now_text(now), by,
+                      now_text(expires_at) if expires_at else None, None)
+        with self._connect() as conn:
+            self._run(conn, "INSERT INTO shares (token, programme_id, created_at, created_by, expires_at, revoked_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?)", [share.token, share.programme_id, share.created_at,
+                                                           share.created_by, share.expires_at, None])
+        return share
+
+    def shares(self, programme_id: str) -> list[Share]:
+        """Return a programme's share links, newest first."""
+        with self._connect() as conn:
+            rows = self._rows(conn, "SELECT * FROM shares WHERE programme_id = ? ORDER BY created_at DESC",
+                              [programme_id])
+        return [Share(r["token"], r["programme_id"], r["created_at"], r["created_by"], r["expires_at"], r["revoked_at"])
+                for r in rows]
+
+    def revoke(self, token: str, now: datetime | None = None) -> None:
+        """Stop a share link from opening anything."""
+        with self._connect() as conn:
+            self._run(conn, "UPDATE shares SET revoked_at = ? WHERE token = ? AND revoked_at IS NULL",
+                      [now_text(now), token])
+
+    def resolve(self, token: str, now: datetime | None = None) -> SavedProgramme | None:
+        """Return the programme an active share link opens, or None (unknown, revoked or expired)."""
+        if not token or len(token) > 100:
+            return None
+        with self._connect() as conn:
+            rows = self._rows(conn, "SELECT * FROM shares WHERE token = ?", [token])
+        if not rows:
+            return None
+        r = rows[0]
+        share = Share(r["token"], r["programme_id"], r["created_at"], r["created_by"], r["expires_at"], r["revoked_at"])
+        if not share.active(now or datetime.now(timezone.utc)):
+            return None
+        try:
+            return self.get(share.programme_id)
+        except NotFound:
+            return None

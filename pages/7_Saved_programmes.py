@@ -1,0 +1,40 @@
+"""Saved programmes: save this session's work, reopen it, answer the readiness checklist, share it."""
+
+import streamlit as st
+
+import ui
+
+snap, df = ui.setup_page("Saved programmes", ":material/folder_open:")
+saved_store = ui.store_or_stop()
+
+st.title("Saved programmes")
+st.caption("Keep a programme's candidate standards, KSB mapping decisions and HTQ readiness answers, reopen them "
+           "later, see what changed in the standards since, and share a read-only link with a committee.")
+st.text_input("Your name", key="who", max_chars=120,
+              help="Recorded with each save, each KSB decision and each checklist answer (who and when).")
+
+st.subheader("This session's work")
+ui.save_panel(saved_store, snap, df)
+
+st.subheader("Saved programmes")
+ui.programme_list(saved_store, snap)
+
+opened = st.session_state.get("open_programme")
+if opened is not None:
+    st.subheader(f"Open: {ui.plain(opened.title)}")
+    tabs = st.tabs(["Shortlist and notes", "Readiness checklist", "Change alerts", "Share with a committee",
+                    "Committee report", "Delete"])
+    with tabs[0]:
+        ui.notes_editor(opened)
+    with tabs[1]:
+        ui.checklist_editor(opened)
+    with tabs[2]:
+        ui.programme_alerts_panel(opened, snap)
+    with tabs[3]:
+        ui.share_panel(saved_store, opened)
+    with tabs[4]:
+        ui.committee_downloads(opened, snap, key="report")
+    with tabs[5]:
+        ui.delete_panel(saved_store, opened)
+
+ui.footer()

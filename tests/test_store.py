@@ -1,0 +1,160 @@
+"""Saved programmes and share links on a real SQLite file and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from htq import coverage, store as store_module
+from htq.programme import Module
+from htq.readiness import Answer
+from htq.store import ConflictError, NotFound, SavedProgramme, ShortlistEntry, Store
+
+T0 = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+HOSTILE = "<script>alert('x')</script><b>bold</b> & “quotes”"
+
+
+def rows(*spec):
+    return tuple(coverage.MappingRow("ST0116", "1.1", "knowledge", code, f"statement {code}", grade, grade,
+                                     (coverage.Evidence("SD401", "an outcome", 0.61),), 0.61, "high")
+                 for code, grade in spec)
+
+
+def programme(**changes) -> SavedProgramme:
+    base = SavedProgramme(
+        id="", title="FdSc Software Development", level=5, text="Overview " + HOSTILE,
+        modules=(Module("SD401", "Programming", 4, 20, True, ("Write code", HOSTILE), "Portfolio"),
+                 Module("SD503", "DevOps", 5, 20, False)),
+        shortlist=(ShortlistEntry("OCC0116", "ST0116", "Software developer", "first choice"),),
+        mapping=rows(("K1", "full"), ("K2", "partial")),
+        answers={"B2a": Answer("B2a", "Yes", "https://intranet.example/consent-form")},
+        snapshot_id="2026-07-06", snapshot_date="2026-07-06")
+    return replace(base, **changes)
+
+
+def test_migrates_an_empty_database(database_url):
+    s = Store(database_url)
+    assert s.schema_version() == 0
+    assert s.migrate() == store_module.SCHEMA_VERSION == 2
+    assert s.migrate() == 2  # again: nothing to do
+
+
+def test_migrates_from_the_previous_schema_keeping_data(database_url):
+    s = Store(database_url)
+    s.migrate(target=1)
+    # Rows as the previous version of the tool wrote them (schema 1: no answers table, no link expiry).
+    with s._connect() as conn:
+        s._run(conn, "INSERT INTO programmes (id, title, level, body, modules, shortlist, snapshot_id, snapshot_date, "
+                     "revision, created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               ["a" * 32, "Old programme", 4, "text", '[{"code": "M1", "title": "Module"}]', "[]", "2026-07-06",
+                "2026-07-06", 3, T0.isoformat(), T0.isoformat(), "Ann"])
+        s._run(conn, "INSERT INTO mapping_rows (programme_id, position, standard, version, kind, code, statement, "
+                     "proposed, coverage, decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               ["a" * 32, 0, "ST0116", "1.1", "knowledge", "K1", "statement", "full", "full", "Accepted"])
+        s._run(conn, "INSERT INTO shares (token, programme_id, created_at) VALUES (?, ?, ?)",
+               ["t" * 32, "a" * 32, T0.isoformat()])
+    assert s.schema_version() == 1
+    assert s.migrate() == 2
+    kept = s.get("a" * 32)
+    assert (kept.title, kept.revision, kept.modules[0].code, kept.mapping[0].decision) == ("Old programme", 3, "M1",
+                                                                                           "Accepted")
+    assert kept.answers == {} and s.resolve("t" * 32).title == "Old programme"
+    assert s.share(kept.id, by="Ann", expires_at=T0 + timedelta(days=1)).expires_at  # a version-2 column
+
+
+def test_round_trip_keeps_everything_as_typed(store):
+    saved = store.create(programme(), by="Ann", now=T0)
+    assert len(saved.id) == 32 and saved.revision == 1 and saved.updated_by == "Ann"
+    again = store.get(saved.id)
+    assert again.text == "Overview " + HOSTILE and again.modules[0].outcomes[1] == HOSTILE
+    assert again.shortlist[0].note == "first choice"
+    assert [r.code for r in again.mapping] == ["K1", "K2"] and again.mapping[0].evidence[0].score == 0.61
+    assert again.answers["B2a"] == Answer("B2a", "Yes", "https://intranet.example/consent-form", "Ann", T0.isoformat())
+
+
+def test_decisions_record_who_and_when(store):
+    saved = store.create(programme(), by="Ann", now=T0)
+    assert saved.mapping[0].decided_by == ""  # an untouched proposal has no decision yet
+    edited = coverage.apply_edits(saved.mapping, [{"standard": "ST0116", "code": "K2", "coverage": "partial",
+                                                   "decision": "Accepted", "notes": "workplace"}])
+    later = T0 + timedelta(hours=2)
+    second = store.save(replace(saved, mapping=tuple(edited)), by="Ben", now=later)
+    k1, k2 = second.mapping
+    assert (k2.decided_by, k2.decided_at, k2.notes) == ("Ben", later.isoformat(), "workplace")
+    assert k1.decided_by == "" and second.revision == 2
+    third = store.save(replace(second, title="Renamed"), by="Cai", now=later + timedelta(hours=1))
+    assert third.mapping[1].decided_by == "Ben"  # unchanged decisions keep their author
+    assert third.answers["B2a"].answered_by == "Ann"
+
+
+def test_a_stale_save_is_refused_not_lost(store):
+    saved = store.create(programme(), by="Ann", now=T0)
+    mine, theirs = replace(saved, title="Mine"), replace(saved, title="Theirs")
+    store.save(theirs, by="Ben", now=T0 + timedelta(minutes=5))
+    with pytest.raises(ConflictError, match="Ben saved “Mine” at .* Reload it"):
+        store.save(mine, by="Ann")
+    assert store.get(saved.id).title == "Theirs"
+
+
+def test_concurrent_saves_one_wins_the_other_is_told(store):
+    saved = store.create(programme(), by="Ann", now=T0)
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def save(name: str) -> None:
+        barrier.wait()
+        try:
+            store.save(replace(saved, title=f"by {name}"), by=name)
+            outcomes.append("saved")
+        except ConflictError:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in ("Ann", "Ben")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["conflict", "saved"]
+    assert store.get(saved.id).revision == 2
+
+
+def test_share_links(store):
+    saved = store.create(programme(), by="Ann", now=T0)
+    link = store.share(saved.id, by="Ann", now=T0)
+    assert len(link.token) >= 32 and link.token not in saved.id
+    assert store.resolve(link.token).title == saved.title
+    store.revoke(link.token)
+    assert store.resolve(link.token) is None
+    expiring = store.share(saved.id, by="Ann", expires_at=T0 + timedelta(days=7), now=T0)
+    assert store.resolve(expiring.token, now=T0 + timedelta(days=6)) is not None
+    assert store.resolve(expiring.token, now=T0 + timedelta(days=8)) is None
+    assert store.resolve("not-a-token") is None and store.resolve("") is None
+    assert [s.token for s in store.shares(saved.id)] == [expiring.token, link.token] or len(store.shares(saved.id)) == 2
+
+
+def test_delete_removes_links_too(store):
+    saved = store.create(programme(), by="Ann")
+    link = store.share(saved.id, by="Ann")
+    store.delete(saved.id)
+    assert store.resolve(link.token) is None
+    with pytest.raises(NotFound):
+        store.get(saved.id)
+
+
+def test_programmes_newest_first(store):
+    a = store.create(programme(title="A"), by="Ann", now=T0)
+    b = store.create(programme(title="B"), by="Ann", now=T0 + timedelta(minutes=1))
+    assert [p.id for p in store.programmes()] == [b.id, a.id]
+
+
+def test_unknown_database_url():
+    with pytest.raises(store_module.StoreError, match="unsupported database URL"):
+        Store("mysql://nope")
+
+
+def test_unreachable_postgres_is_a_clear_error():
+    with pytest.raises(store_module.StoreError, match="cannot be reached"):
+        Store("postgresql://nobody@127.0.0.1:1/none").migrate()
