@@ -373,3 +373,24 @@ def test_portfolio_lists_saved_programmes(page):
 
 def test_portfolio_without_programmes(page):
     assert "No programme is saved yet" in page(PORTFOLIO).info[0].value
+
+
+def test_alert_after_a_refresh_changes_a_mapped_standard(page, refreshed, snap):
+    from htq import coverage
+    from htq.store import SavedProgramme, ShortlistEntry, Store
+
+    content = snap.data.content["ST0116"]  # what the programme was mapped against: v1.1 of the shipped snapshot
+    rows = tuple(coverage.MappingRow("ST0116", content.version, k.kind, k.code, k.text, "full", "full",
+                                     (coverage.Evidence("SD502", "testing outcome", 0.7),), 0.7, "high")
+                 for k in content.ksbs)
+    Store().migrate()
+    Store().create(SavedProgramme(id="", title="FdSc Software Development", level=5, mapping=rows,
+                                  shortlist=(ShortlistEntry("OCC0116", "ST0116", "Software developer", "", "1.2",
+                                                            "Approved for delivery"),),
+                                  snapshot_id=snap.id, snapshot_date=snap.date), by="Ann")
+    at = page(PORTFOLIO)
+    assert "1 programme(s) affected" in at.warning[0].value
+    alerts_table = at.dataframe[1].value
+    reworded = alerts_table[alerts_table["Change"] == "KSB reworded"].iloc[0]
+    assert reworded["Mapped KSBs affected"] == "K12" and "SD502 still evidence K12" in reworded["What to re-check"]
+    assert set(alerts_table["Change"]) >= {"new version", "KSB reworded", "KSB added", "KSB removed"}
