@@ -850,32 +850,23 @@ def committee_view(saved: store_module.SavedProgramme, snap: snapshot.Snapshot) 
     """Draw a saved programme read-only, for a committee: candidates, coverage, gaps, alerts, checklist."""
     tables = committee_tables(saved, snap)
     st.table(tables["Summary"].set_index("Item"))
-    st.subheader("Candidate standards")
-    if tables["Candidate standards"].empty:
-        st.caption("No standards shortlisted.")
-    else:
-        st.table(tables["Candidate standards"].set_index("Standard"))
-    st.subheader("KSB coverage")
-    totals = tables["Coverage"]
-    if totals.empty:
-        st.caption("No KSB mapping saved yet.")
-    else:
-        chart, table = st.tabs(["Chart", "Table"])
-        chart.plotly_chart(charts.totals_figure(totals), width="stretch", config={"displaylogo": False, "staticPlot": True})
-        table.table(totals.set_index("Standard"))
-        st.markdown("**Gaps**")
-        if tables["Gaps"].empty:
-            st.success("No gaps: every mapped KSB is covered, or partly covered with a reason.")
-        else:
-            st.table(tables["Gaps"].set_index("Code"))
-    st.subheader("Change alerts")
-    if tables["Change alerts"].empty:
-        st.caption(f"No changes to these standards in the snapshot of {format_date(snap.date)}.")
-    else:
-        st.warning("Standards this programme uses have changed since it was mapped.", icon=":material/update:")
-        st.table(tables["Change alerts"].set_index("Standard"))
-    st.subheader("HTQ readiness checklist")
-    st.table(tables["Readiness checklist"].set_index("Prompt"))
+    headings = {"Candidate standards": "Candidate standards", "Coverage": "KSB coverage", "Gaps": "Gaps",
+                "Change alerts": "Change alerts", "Readiness checklist": "HTQ readiness checklist"}
+    for name, heading in headings.items():
+        frame = tables[name]
+        st.subheader(heading)
+        if frame.empty:
+            st.caption(report.COMMITTEE_EMPTY[name])
+            continue
+        if name == "Coverage":
+            chart, table = st.tabs(["Chart", "Table"])
+            chart.plotly_chart(charts.totals_figure(frame), width="stretch",
+                               config={"displaylogo": False, "staticPlot": True})
+            table.table(frame.set_index("Standard"))
+            continue
+        if name == "Change alerts":
+            st.warning("Standards this programme uses have changed since it was mapped.", icon=":material/update:")
+        st.table(frame.set_index(frame.columns[0]))
     st.caption(readiness.SOURCE)
 
 

@@ -22,7 +22,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from htq import coverage, embed, programme, snapshot  # noqa: E402
-from htq.model import StandardContent  # noqa: E402
 
 
 def pr(tp: int, fp: int, fn: int) -> str:

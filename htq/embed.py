@@ -10,13 +10,13 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 VECTORS_DIR = Path(__file__).resolve().parent / "vectors"
 MAX_PIECES_PER_WORD = 100
+MAX_CACHED_WORDS = 200_000
 SIF_A = 1e-3
 
 
@@ -26,6 +26,7 @@ class WordPiece:
     def __init__(self, vocab: Sequence[str]) -> None:
         self.ids = {piece: i for i, piece in enumerate(vocab)}
         self.unk = self.ids.get("[UNK]", 100)
+        self._cache: dict[str, tuple[int, ...]] = {}
 
     @staticmethod
     def _words(text: str) -> list[str]:
@@ -51,8 +52,15 @@ class WordPiece:
             out.append("".join(current))
         return out
 
-    @lru_cache(maxsize=100_000)
     def _pieces(self, word: str) -> tuple[int, ...]:
+        found = self._cache.get(word)
+        if found is None:
+            if len(self._cache) > MAX_CACHED_WORDS:  # a long-running server sees endless new words
+                self._cache.clear()
+            found = self._cache[word] = self._split(word)
+        return found
+
+    def _split(self, word: str) -> tuple[int, ...]:
         if len(word) > MAX_PIECES_PER_WORD:
             return (self.unk,)
         out = []

@@ -9,7 +9,6 @@ Workbook layout (what applicants fill by hand today, one row per KSB):
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -115,7 +114,7 @@ def from_xlsx(blob: bytes, filename: str = "mapping.xlsx") -> Mapping:
         if found and missing:
             raise SheetError(f"{name}, sheet “{sheet}”: missing column(s) {', '.join(missing)}.")
     modules = []
-    for n, r in enumerate(structure, start=2):
+    for r in structure:
         title = _text(r["Title"])
         if not title:
             continue

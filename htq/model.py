@@ -214,7 +214,3 @@ class Route:
             ),
         )
 
-
-def ksb_kind(code: str) -> str | None:
-    """Return 'knowledge', 'skill' or 'behaviour' for a code such as 'K3', or None."""
-    return KSB_PREFIX.get(code[:1].upper()) if code else None

@@ -10,7 +10,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from htq import documents
@@ -110,7 +110,9 @@ def modules_from_rows(rows: Iterable[Mapping[str, object]], where: str = "The ta
                              f"(found: {', '.join(str(k) for k in rows[0].keys())}). Name a column “Title” or “Module”.")
     modules = []
     for n, row in enumerate(rows, start=1):
-        get = lambda f: row.get(columns[f]) if f in columns else None  # noqa: E731
+        def get(name: str, row: Mapping[str, object] = row) -> object:
+            return row.get(columns[name]) if name in columns else None
+
         title = " ".join(str(get("title") or "").split())
         if not title:
             continue
@@ -249,7 +251,3 @@ def read_structure(blob: bytes, filename: str) -> Structure:
                              "“Module” column.")
     return Structure(doc.title, tuple(modules), doc.warnings)
 
-
-def with_defaults(modules: Sequence[Module], level: int | None) -> list[Module]:
-    """Return the modules with the programme's level filled in where a module has none."""
-    return [replace(m, level=m.level or level) for m in modules]

@@ -83,13 +83,16 @@ def committee_sections(programme: Any, shortlist: pd.DataFrame, totals: pd.DataF
             "Change alerts": alerts, "Readiness checklist": checklist}
 
 
+COMMITTEE_EMPTY = {"Candidate standards": "No standards shortlisted.", "Coverage": "No KSB mapping saved yet.",
+                   "Gaps": "No gaps: every mapped KSB is covered, or partly covered with a reason.",
+                   "Change alerts": "No changes to the standards this programme uses.",
+                   "Readiness checklist": "No readiness answers yet."}
+
+
 def committee_html(sections: dict[str, pd.DataFrame], notes: dict[str, str]) -> bytes:
     """Return the committee report as one self-contained, print-friendly HTML file (all text escaped)."""
     title = str(sections["Summary"].iloc[0]["Value"])
-    empty = {"Candidate standards": "No standards shortlisted.", "Coverage": "No KSB mapping saved yet.",
-             "Gaps": "No gaps: every mapped KSB is covered, or partly covered with a reason.",
-             "Change alerts": "No changes to the standards this programme uses.",
-             "Readiness checklist": "No readiness answers yet."}
+    empty = COMMITTEE_EMPTY
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)} — committee "
              f"report</title><style>{_CSS}</style></head><body>",
              f"<h1>{html.escape(title)}</h1><p class='muted'>Committee report · HTQ Standards Explorer</p>",

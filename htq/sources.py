@@ -92,7 +92,7 @@ class Fetcher:
             wait = self.backoff * (2 ** attempt)
             try:
                 response = self.session.get(url, headers={"Accept": accept, **(headers or {})}, timeout=self.timeout)
-                response.content  # read the whole body now, so a dropped connection is caught here
+                _ = response.content  # read the whole body now, so a dropped connection is caught here
             except requests.Timeout:
                 problem = f"no answer within {self.timeout[1]:.0f} s"
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,

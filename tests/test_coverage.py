@@ -1,6 +1,5 @@
 """KSB coverage on real KSBs: proposal, edits, totals, gaps, duties and the approval criteria checks."""
 
-from dataclasses import replace
 
 import pytest
 
