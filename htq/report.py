@@ -71,6 +71,14 @@ def _table(frame: pd.DataFrame, empty: str) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def when(stamp: str | None) -> str:
+    """Return an ISO timestamp as '2026-12-01 17:39 UTC' ('' when there is none)."""
+    if not stamp:
+        return ""
+    text = stamp.replace("T", " ")
+    return text[:16] + (" UTC" if stamp.endswith(("+00:00", "Z")) else "")
+
+
 def committee_sections(programme: Any, shortlist: pd.DataFrame, totals: pd.DataFrame, gaps: pd.DataFrame,
                        alerts: pd.DataFrame, checklist: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Return the committee report's tables by sheet name (the XLSX and HTML share them)."""
@@ -78,7 +86,8 @@ def committee_sections(programme: Any, shortlist: pd.DataFrame, totals: pd.DataF
                                      "Last saved"],
                             "Value": [programme.title, programme.level or "not set", len(programme.modules),
                                       len(shortlist), programme.snapshot_date or "unknown",
-                                      f"{programme.updated_at} by {programme.updated_by}"]})
+                                      f"{when(programme.updated_at)} by {programme.updated_by}"]})
+    checklist = checklist.assign(**{"Answered at": checklist["Answered at"].map(when)}) if not checklist.empty else checklist
     return {"Summary": summary, "Candidate standards": shortlist, "Coverage": totals, "Gaps": gaps,
             "Change alerts": alerts, "Readiness checklist": checklist}
 

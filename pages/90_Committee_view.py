@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui
+from htq import report
 
 snap, df = ui.setup_page("Committee view", ":material/groups:")
 saved_store = ui.store_or_stop()
@@ -18,7 +19,7 @@ if saved is None:
 ui.print_friendly()
 st.title(saved.title)
 st.caption(f"Read-only view for committees · level {saved.level or 'not set'} · mapped against the snapshot of "
-           f"{ui.format_date(saved.snapshot_date)} · last saved {saved.updated_at[:10]} by {saved.updated_by}. "
+           f"{ui.format_date(saved.snapshot_date)} · last saved {report.when(saved.updated_at)} by {saved.updated_by}. "
            "Use your browser's Print to print it; the menus are left out.")
 ui.committee_view(saved, snap)
 ui.committee_downloads(saved, snap, key="committee")

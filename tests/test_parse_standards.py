@@ -100,7 +100,7 @@ def test_versions_sort_numerically():
 
 @pytest.fixture(scope="module")
 def page():
-    return parse.standard_page((PAGES / "st0827-v1-1.html").read_text(encoding="utf-8"))
+    return parse.standard_page((PAGES / "st0827-v2-0.html").read_text(encoding="utf-8"))
 
 
 def test_page_reference(page):
@@ -108,7 +108,7 @@ def test_page_reference(page):
 
 
 def test_page_version(page):
-    assert page["version"] == "1.1"
+    assert page["version"] == "2.0"
 
 
 def test_page_level(page):

@@ -104,7 +104,7 @@ def test_faults_end_with_a_message_and_the_old_snapshot_in_use(behaviour, data_c
 def test_changed_page_layout_fails_cleanly(behaviour, data_copy, snap):
     from .conftest import FIXTURES
 
-    behaviour.pages["st0827-v1-1"] = (FIXTURES / "pages" / "st0827-layout-changed.html").read_text(encoding="utf-8")
+    behaviour.pages["st0827-v2-0"] = (FIXTURES / "pages" / "st0827-layout-changed.html").read_text(encoding="utf-8")
     with SourceServer(behaviour) as url, pytest.raises(refresh.RefreshError, match="page layout has changed"):
         run_refresh(url, data_copy)
     assert snapshot.current_id(data_copy) == snap.id
