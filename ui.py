@@ -933,14 +933,13 @@ def programme_list(saved_store: store_module.Store, snap: snapshot.Snapshot) -> 
         "Change alerts": len(alerts_module.programme_alerts(p, snap)),
         "Last saved": p.updated_at.replace("T", " ")[:16], "By": p.updated_by,
     } for p in programmes])
-    event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                         key="saved_list")
-    picked = event.selection.rows if event else []
-    if picked:
-        chosen = programmes[picked[0]]
-        st.button(f"Open “{chosen.title}”", icon=":material/folder_open:", key="open_saved",
-                  on_click=open_programme, args=(chosen,),
-                  help="Loads it into Match a programme and KSB coverage, and shows its checklist, alerts and links.")
+    st.dataframe(table, hide_index=True, width="stretch")
+    labels = {p.id: f"{p.title} — saved {report.when(p.updated_at)} by {p.updated_by}" for p in programmes}
+    chosen = st.selectbox("Open a saved programme", list(labels), format_func=labels.get, key="saved_choice",
+                          help="Loads it into Match a programme and KSB coverage, and shows its checklist, alerts, "
+                               "links and report below.")
+    st.button("Open this programme", icon=":material/folder_open:", key="open_saved", on_click=open_programme,
+              args=(next(p for p in programmes if p.id == chosen),))
 
 
 def notes_editor(opened: store_module.SavedProgramme) -> None:
