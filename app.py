@@ -32,12 +32,8 @@ c4.metric("Approved HTQs", f"{snap.manifest['counts']['htqs']:,}",
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Occupations by level")
-    by_level = catalogue.level_table(figures["by_level"])
-    tab_chart, tab_table = st.tabs(["Chart", "Table"])
-    with tab_chart:
-        st.bar_chart(by_level, x="Level", y="Occupations", color="Band", horizontal=True, height=260)
-    with tab_table:
-        st.dataframe(by_level, hide_index=True, width="stretch")
+    st.table(catalogue.level_table(figures["by_level"]).set_index("Level"))
+    st.caption("Levels 4 and 5 (higher technical) are the HTQ band; the others are shown for progression.")
 with right:
     st.subheader("Start here")
     for label, file, icon, description in ui.PAGES[1:]:

@@ -24,10 +24,11 @@ def test_home_shows_figures_and_links_to_every_page(page):
     assert "6 July 2026" in "\n".join(c.value for c in at.caption)
 
 
-def test_home_level_table_is_the_chart_alternative(page):
+def test_home_counts_occupations_by_level(page):
     at = page()
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["Occupations"]) == [253, 410, 218, 66, 201, 121]
+    assert list(table["Band"])[2:4] == ["Higher technical", "Higher technical"]
 
 
 def test_explore_choosing_a_route_narrows_the_map(page):
