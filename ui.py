@@ -815,7 +815,8 @@ def open_programme(saved: store_module.SavedProgramme) -> None:
 
 def committee_tables(saved: store_module.SavedProgramme, snap: snapshot.Snapshot) -> dict[str, pd.DataFrame]:
     """Return the committee report's tables for a saved programme, against the snapshot in use."""
-    verdicts = {o.code: catalogue.eligibility(o).verdict for o in snap.data.occupations}
+    verdicts = {s.occupation: catalogue.eligibility(snap.occupation(s.occupation)).verdict
+                for s in saved.shortlist if snap.occupation(s.occupation) is not None}
     shortlist_table = pd.DataFrame([{"Standard": s.reference, "Occupation": s.occupation, "Title": s.title,
                                      "HTQ eligibility": verdicts.get(s.occupation, "unknown"), "Note": s.note}
                                     for s in saved.shortlist],
