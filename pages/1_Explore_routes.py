@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 from htq import catalogue, charts
 from htq.model import LEVELS
+from panels import explore as explore_panel
 
 snap, df = ui.setup_page("Explore routes", ":material/account_tree:")
 
@@ -53,14 +54,14 @@ else:
         st.dataframe(table, hide_index=True, width="stretch")
         ui.download_buttons(table, "htq-map-clusters", "Clusters", ui.snapshot_notes(snap), key="dl_clusters")
     st.page_link(ui.PAGE["Find standards"], label=f"List these {len(chosen):,} occupations in Find standards",
-                 icon=":material/list:", query_params=ui.find_query(route, levels))
+                 icon=":material/list:", query_params=explore_panel.find_query(route, levels))
 
 st.subheader("Occupations by route and level")
 st.caption("Click a cell to show that route and level above.")
 counts = catalogue.route_level_counts(df, route_names[:-1])
 grid_tab, grid_table_tab = st.tabs(["Grid", "Table"])
 with grid_tab:
-    st.plotly_chart(charts.grid_figure(counts), width="stretch", key="grid", on_select=ui.pick_grid_cell,
+    st.plotly_chart(charts.grid_figure(counts), width="stretch", key="grid", on_select=explore_panel.pick_grid_cell,
                     selection_mode="points", config={"displaylogo": False})
 with grid_table_tab:
     st.dataframe(counts, width="stretch")

@@ -4,11 +4,12 @@ import streamlit as st
 
 import ui
 from htq import catalogue
+from panels import standard as standard_panel
 
 snap, df = ui.setup_page("Standard", ":material/description:")
 
 asked = st.query_params.get("code", "")
-occ = ui.standard_from_url(snap, df, asked)
+occ = standard_panel.standard_from_url(snap, df, asked)
 if occ is None:
     ui.footer()
     st.stop()
@@ -19,8 +20,8 @@ content = snap.data.content.get(occ.reference or "")
 st.title(occ.title)
 st.caption(" · ".join(x for x in (occ.reference, occ.code, f"Level {occ.level}", occ.route or "route unknown") if x))
 
-ui.change_notice(occ)
-ui.eligibility_box(verdict)
+standard_panel.change_notice(occ)
+standard_panel.eligibility_box(verdict)
 if occ.level in (4, 5):
     st.caption("Level fit: a level 5 qualification may align to a level 4 standard; a level 4 qualification "
                "against a level 5 standard needs a conversation with Skills England first.")
@@ -41,10 +42,10 @@ with text:
                 st.markdown("\n\n".join(ui.plain(p) for p in paragraphs[1:]))
     else:
         st.info("This snapshot holds no summary for this occupation (only the map index row).")
-    ui.term_list("Typical job titles", occ.job_titles)
-    ui.term_list("Keywords", occ.keywords)
+    standard_panel.term_list("Typical job titles", occ.job_titles)
+    standard_panel.term_list("Keywords", occ.keywords)
     if occ.employers:
-        ui.term_list("Employers who developed the standard", [occ.employers])
+        standard_panel.term_list("Employers who developed the standard", [occ.employers])
 
 st.subheader(f"Approved HTQs aligned ({len(occ.htqs)})")
 if occ.htqs:
@@ -56,10 +57,10 @@ else:
     st.caption("No approved HTQ is aligned to this occupation in this snapshot.")
 
 st.subheader("Knowledge, skills and behaviours")
-ui.ksb_section(occ, content)
+standard_panel.ksb_section(occ, content)
 
-ui.related_links("Progression: occupations this one leads to", catalogue.related(df, occ.progression))
-ui.related_links("Other options of the same standard", catalogue.related(df, catalogue.siblings(df, occ.code)))
+standard_panel.related_links("Progression: occupations this one leads to", catalogue.related(df, occ.progression))
+standard_panel.related_links("Other options of the same standard", catalogue.related(df, catalogue.siblings(df, occ.code)))
 
 with st.expander("Where each fact comes from"):
     st.markdown("\n".join(f"- **{s.get('name', k)}** ({s.get('date') or 'no date'}): {ui.plain(s.get('detail', ''))}"

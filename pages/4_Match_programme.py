@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from htq import charts, documents, match
+from panels import matching as matching_panel
 
 snap, df = ui.setup_page("Match a programme", ":material/join_inner:")
 route_names = [r.name for r in snap.data.routes]
@@ -36,7 +37,7 @@ with st.form("programme"):
     submitted = st.form_submit_button("Find matching standards", type="primary", icon=":material/search:")
 
 if submitted:
-    doc = ui.programme_from_form(st.session_state["m_title"], st.session_state["m_text"], st.session_state["m_file"])
+    doc = matching_panel.programme_from_form(st.session_state["m_title"], st.session_state["m_text"], st.session_state["m_file"])
     if doc is not None:
         programme = match.Programme(doc.title, doc.text, st.session_state["m_level"], st.session_state["m_route"] or None)
         with st.spinner("Ranking standards…"):
@@ -67,7 +68,7 @@ if "match" in st.session_state:
                 "Programme": programme.title, "Level": str(programme.level or "not set"),
                 "Precedents used": "yes" if precedents else "no"}), key="match_dl")
         for candidate in result.candidates:
-            ui.candidate_card(candidate, precedents)
-        ui.shortlist_panel(df)
+            matching_panel.candidate_card(candidate, precedents)
+        matching_panel.shortlist_panel(df)
 
 ui.footer()

@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from htq import changes, charts, snapshot
+from panels import changes as changes_panel
 
 snap, df = ui.setup_page("What changed", ":material/update:")
 kept = [s["id"] for s in snapshot.list_snapshots(snap.path.parent.parent)]
@@ -24,7 +25,7 @@ c1.selectbox("From snapshot", kept, key="from", help="The older snapshot, e.g. t
 c2.selectbox("To snapshot", kept, key="to", help="The newer snapshot (the one in use by default).")
 ui.publish_url_state(PARAMS)
 
-result = ui.snapshot_changes(st.session_state["from"], st.session_state["to"])
+result = changes_panel.snapshot_changes(st.session_state["from"], st.session_state["to"])
 if result is None:
     st.stop()
 st.subheader(changes.summary(result))
@@ -41,5 +42,5 @@ ui.download_buttons(table, f"htq-changes-{result.old_id}-to-{result.new_id}", "C
                     ui.snapshot_notes(snap, {"From": result.old_id, "To": result.new_id}), key="changes_dl")
 
 st.subheader("KSB changes by standard")
-ui.ksb_changes(result)
+changes_panel.ksb_changes(result)
 ui.footer()

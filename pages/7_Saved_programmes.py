@@ -3,9 +3,10 @@
 import streamlit as st
 
 import ui
+from panels import saved as saved_panel
 
 snap, df = ui.setup_page("Saved programmes", ":material/folder_open:")
-saved_store = ui.store_or_stop()
+saved_store = saved_panel.store_or_stop()
 
 st.title("Saved programmes")
 st.caption("Keep a programme's candidate standards, KSB mapping decisions and HTQ readiness answers, reopen them "
@@ -14,10 +15,10 @@ st.text_input("Your name", key="who", max_chars=120,
               help="Recorded with each save, each KSB decision and each checklist answer (who and when).")
 
 st.subheader("This session's work")
-ui.save_panel(saved_store, snap, df)
+saved_panel.save_panel(saved_store, snap, df)
 
 st.subheader("Saved programmes")
-ui.programme_list(saved_store, snap)
+saved_panel.programme_list(saved_store, snap)
 
 opened = st.session_state.get("open_programme")
 if opened is not None:
@@ -25,16 +26,16 @@ if opened is not None:
     tabs = st.tabs(["Shortlist and notes", "Readiness checklist", "Change alerts", "Share with a committee",
                     "Committee report", "Delete"])
     with tabs[0]:
-        ui.notes_editor(opened)
+        saved_panel.notes_editor(opened)
     with tabs[1]:
-        ui.checklist_editor(opened)
+        saved_panel.checklist_editor(opened)
     with tabs[2]:
-        ui.programme_alerts_panel(opened, snap)
+        saved_panel.programme_alerts_panel(opened, snap)
     with tabs[3]:
-        ui.share_panel(saved_store, opened)
+        saved_panel.share_panel(saved_store, opened)
     with tabs[4]:
-        ui.committee_downloads(opened, snap, key="report")
+        saved_panel.committee_downloads(opened, snap, key="report")
     with tabs[5]:
-        ui.delete_panel(saved_store, opened)
+        saved_panel.delete_panel(saved_store, opened)
 
 ui.footer()

@@ -4,9 +4,10 @@ import streamlit as st
 
 import ui
 from htq import alerts, charts, portfolio
+from panels import saved as saved_panel
 
 snap, df = ui.setup_page("Portfolio", ":material/dashboard:")
-saved_store = ui.store_or_stop()
+saved_store = saved_panel.store_or_stop()
 programmes = saved_store.programmes()
 
 st.title("Portfolio")

@@ -4,9 +4,10 @@ import streamlit as st
 
 import ui
 from htq import report
+from panels import saved as saved_panel
 
 snap, df = ui.setup_page("Committee view", ":material/groups:")
-saved_store = ui.store_or_stop()
+saved_store = saved_panel.store_or_stop()
 saved = saved_store.resolve(st.query_params.get("token", ""))
 
 if saved is None:
@@ -16,11 +17,11 @@ if saved is None:
     ui.footer()
     st.stop()
 
-ui.print_friendly()
+saved_panel.print_friendly()
 st.title(saved.title)
 st.caption(f"Read-only view for committees · level {saved.level or 'not set'} · mapped against the snapshot of "
            f"{ui.format_date(saved.snapshot_date)} · last saved {report.when(saved.updated_at)} by {saved.updated_by}. "
            "Use your browser's Print to print it; the menus are left out.")
-ui.committee_view(saved, snap)
-ui.committee_downloads(saved, snap, key="committee")
+saved_panel.committee_view(saved, snap)
+saved_panel.committee_downloads(saved, snap, key="committee")
 ui.footer()

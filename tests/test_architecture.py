@@ -35,6 +35,13 @@ def test_only_sources_touches_the_network():
 
 def test_readme_layout_names_every_module_and_page():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for path in [*(ROOT / "htq").glob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "ui.py", ROOT / "app.py"]:
+    for path in [*(ROOT / "htq").glob("*.py"), *(ROOT / "pages").glob("*.py"), *(ROOT / "panels").glob("*.py"),
+                 ROOT / "ui.py", ROOT / "app.py"]:
         if path.name != "__init__.py":
             assert path.name in readme, f"README's layout tree does not mention {path.name}"
+
+
+def test_shared_glue_does_not_depend_on_screens():
+    assert not any(m.split(".")[0] == "panels" for m in imports(ROOT / "ui.py"))
+    for path in (ROOT / "panels").glob("*.py"):
+        assert "pages" not in {m.split(".")[0] for m in imports(path)}, path.name

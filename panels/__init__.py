@@ -1,0 +1,1 @@
+"""Streamlit glue for one screen each (ui.py holds what every page shares)."""

@@ -1,0 +1,91 @@
+"""Streamlit glue for Match a programme: the form's document, candidate cards and the shortlist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from htq import catalogue, documents, match
+from ui import (
+    APP_NAME,
+    PAGE,
+    download_buttons,
+    listing_columns,
+    plain,
+    shortlist,
+    shortlist_references,
+    with_page_links,
+)
+
+_CONFIDENCE_ICON = {match.HIGH: ":green-badge[high confidence]", match.MEDIUM: ":orange-badge[medium confidence]",
+                    match.LOW: ":gray-badge[low confidence]"}
+
+
+def programme_from_form(title: str, text: str, upload: Any) -> documents.Document | None:
+    """Return the programme the form describes (an upload fills what was not typed), or show why not."""
+    try:
+        doc = documents.read_bytes(upload.getvalue(), upload.name) if upload is not None else None
+        typed = documents.from_text(f"{title}\n{text}") if (title.strip() or text.strip()) else None
+    except documents.DocumentError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return None
+    if doc is None and typed is None:
+        st.error("Give the programme's title and its overview or modules, or upload its specification.",
+                 icon=":material/error:")
+        return None
+    if doc is None:
+        return typed
+    if typed is None:
+        return doc
+    # Typed title wins; typed text is added to the document's.
+    return documents.Document(typed.title or doc.title, "\n".join(x for x in (typed.text, doc.text) if x),
+                              doc.warnings + typed.warnings)
+
+
+def _toggle_shortlist(code: str) -> None:
+    chosen = shortlist()
+    if st.session_state.get(f"short_{code}"):
+        if code not in chosen:
+            chosen.append(code)
+    elif code in chosen:
+        chosen.remove(code)
+
+
+def candidate_card(c: match.Candidate, precedents: bool) -> None:
+    """Draw one candidate: score, confidence, level fit, reasons, precedents, open and shortlist."""
+    with st.container(border=True):
+        head, side = st.columns([5, 2])
+        head.markdown(f"**{c.rank}. {plain(c.title)}** · {c.reference} · Level {c.level} · {plain(c.route or 'route unknown')}  \n"
+                      f"{_CONFIDENCE_ICON[c.confidence]} Score {c.score:.2f} · Level fit: {c.level_fit}")
+        side.progress(min(1.0, max(0.0, c.score)), text=f"score {c.score:.2f}")
+        why = [f"- **{e.field}**: {', '.join(plain(t) for t in e.terms)}" for e in c.reasons]
+        if c.semantic >= 0.5:
+            why.append(f"- **similar in meaning** to the standard's title, overview, job titles and keywords "
+                       f"(semantic evidence {c.semantic:.2f})")
+        if precedents and c.precedents:
+            why += [f"- **precedent**: approved HTQ {p.code} “{plain(p.title)}” (level {p.level}), title similarity "
+                    f"{p.similarity:.2f}" for p in c.precedents]
+        with st.expander("Why this standard"):
+            st.markdown("\n".join(why) or "Only weak evidence: few words in common.")
+        left, right = st.columns([1, 1])
+        left.page_link(PAGE["Standard"], label="Open the standard", icon=":material/open_in_new:",
+                       query_params={"code": c.occupation})
+        right.checkbox("Shortlist", key=f"short_{c.occupation}", value=c.occupation in shortlist(),
+                       on_change=_toggle_shortlist, args=(c.occupation,),
+                       help="Keep this standard for KSB coverage and the committee report.")
+
+
+def shortlist_panel(df: pd.DataFrame) -> None:
+    """Draw the session's shortlist with a download, or a hint on how to build one."""
+    st.subheader("Shortlist")
+    chosen = shortlist()
+    if not chosen:
+        st.caption("Tick “Shortlist” on the candidates you want to take forward.")
+        return
+    table = catalogue.listing(catalogue.related_rows(df, chosen))
+    st.dataframe(with_page_links(table), hide_index=True, width="stretch", column_config=listing_columns())
+    download_buttons(table, "htq-shortlist", "Shortlist", {"Tool": APP_NAME}, key="short_dl")
+    st.page_link(PAGE["KSB coverage"], label="Map the programme to the shortlisted standards' KSBs",
+                 icon=":material/fact_check:", query_params={"standards": shortlist_references(df)})

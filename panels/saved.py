@@ -1,0 +1,329 @@
+"""Streamlit glue for saved programmes: saving, reopening, checklist, alerts, share links, reports."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from htq import alerts as alerts_module
+from htq import catalogue, charts, mapping_sheet, readiness, report, snapshot
+from htq import coverage as coverage_module
+from htq import store as store_module
+from panels.coverage import start_mapping
+from ui import format_date, plain, shortlist, snapshot_notes
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> store_module.Store:
+    saved = store_module.Store(url)
+    saved.migrate()
+    return saved
+
+
+def store_or_stop() -> store_module.Store:
+    """Return the programme store (migrated once per process), or show why it cannot be used and stop."""
+    try:
+        return _store(store_module.database_url())
+    except store_module.StoreError as exc:
+        st.error(f"Saved programmes are not available: {exc}", icon=":material/error:")
+        st.stop()
+        raise
+
+
+def session_programme(snap: snapshot.Snapshot, df: pd.DataFrame) -> store_module.SavedProgramme:
+    """Return this session's work as a programme to save: Match, Coverage and the open saved programme."""
+    opened: store_module.SavedProgramme | None = st.session_state.get("open_programme")
+    base = opened or store_module.SavedProgramme(id="", title="")
+    matched = st.session_state.get("match")
+    title = (st.session_state.get("cov_current_title") or (matched[0].title if matched else "") or base.title)
+    notes = {s.occupation: s.note for s in base.shortlist}
+    rows = catalogue.related_rows(df, shortlist())
+    entries = tuple(store_module.ShortlistEntry(r.code, r.reference or r.code, r.title, notes.get(r.code, ""),
+                                                r.version, r.standard_status) for r in rows.itertuples())
+    mapping = st.session_state.get("cov_current_rows")
+    return replace(
+        base, title=title or "Untitled programme",
+        level=(matched[0].level if matched else None) or base.level,
+        text=(matched[0].text if matched else "") or base.text,
+        modules=tuple(st.session_state.get("cov_current_modules") or base.modules),
+        shortlist=entries or base.shortlist,
+        mapping=tuple(mapping) if mapping is not None else base.mapping,
+        snapshot_id=snap.id if mapping is not None else base.snapshot_id,
+        snapshot_date=snap.date if mapping is not None else base.snapshot_date)
+
+
+def open_programme(saved: store_module.SavedProgramme) -> None:
+    """Make a saved programme the session's work, so Match and KSB coverage show it."""
+    st.session_state["open_programme"] = saved
+    st.session_state["shortlist"] = [s.occupation for s in saved.shortlist]
+    for key in ("match", "cov_mapping", "cov_current_rows", "cov_current_modules", "cov_current_title"):
+        st.session_state.pop(key, None)
+    st.session_state["m_title"], st.session_state["m_text"] = saved.title, saved.text
+    st.session_state["m_level"] = saved.level
+    st.session_state["cov_title"] = saved.title
+    st.session_state["cov_base_modules"] = list(saved.modules)
+    st.session_state["cov_modules_version"] = st.session_state.get("cov_modules_version", 0) + 1
+    st.session_state["standards"] = list(dict.fromkeys(r.standard for r in saved.mapping))
+    if saved.mapping:
+        standards = coverage_module.standards_from_rows(saved.mapping)
+        st.session_state.setdefault("cov_imported", {}).update({s.reference: s for s in standards})
+        start_mapping(saved.mapping, saved.modules, standards)
+
+
+def committee_tables(saved: store_module.SavedProgramme, snap: snapshot.Snapshot) -> dict[str, pd.DataFrame]:
+    """Return the committee report's tables for a saved programme, against the snapshot in use."""
+    verdicts = {s.occupation: catalogue.eligibility(snap.occupation(s.occupation)).verdict
+                for s in saved.shortlist if snap.occupation(s.occupation) is not None}
+    shortlist_table = pd.DataFrame([{"Standard": s.reference, "Occupation": s.occupation, "Title": s.title,
+                                     "HTQ eligibility": verdicts.get(s.occupation, "unknown"), "Note": s.note}
+                                    for s in saved.shortlist],
+                                   columns=["Standard", "Occupation", "Title", "HTQ eligibility", "Note"])
+    gaps = coverage_module.rows_frame(coverage_module.gaps(saved.mapping))[["Standard", "Code", "Statement", "Coverage",
+                                                                           "Notes"]]
+    return report.committee_sections(
+        saved, shortlist_table, coverage_module.totals(saved.mapping), gaps,
+        alerts_module.alerts_frame(alerts_module.programme_alerts(saved, snap)),
+        readiness.checklist_frame(saved.answers))
+
+
+def committee_downloads(saved: store_module.SavedProgramme, snap: snapshot.Snapshot, key: str) -> None:
+    """Draw the committee report downloads (self-contained HTML and XLSX)."""
+    notes = snapshot_notes(snap, {"Readiness prompts": readiness.SOURCE, "Report made": store_module.now_text()})
+    left, right, _ = st.columns([2, 2, 3])
+    left.download_button("Committee report (.html)",
+                         lambda: report.committee_html(committee_tables(saved, snap), notes),
+                         file_name="committee-report.html", mime="text/html", icon=":material/description:",
+                         key=f"{key}_html", help="One self-contained page: open it in a browser, print it or attach it.")
+    right.download_button("Committee report (.xlsx)",
+                          lambda: report.committee_xlsx(committee_tables(saved, snap),
+                                                        mapping_sheet.mapping_frame(saved.mapping, saved.modules),
+                                                        mapping_sheet.structure_frame(saved.modules), notes),
+                          file_name="committee-report.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          icon=":material/table_view:", key=f"{key}_xlsx",
+                          help="The same tables, with the KSB mapping and qualification structure sheets.")
+
+
+def committee_view(saved: store_module.SavedProgramme, snap: snapshot.Snapshot) -> None:
+    """Draw a saved programme read-only, for a committee: candidates, coverage, gaps, alerts, checklist."""
+    tables = committee_tables(saved, snap)
+    st.table(tables["Summary"].set_index("Item"))
+    headings = {"Candidate standards": "Candidate standards", "Coverage": "KSB coverage", "Gaps": "Gaps",
+                "Change alerts": "Change alerts", "Readiness checklist": "HTQ readiness checklist"}
+    for name, heading in headings.items():
+        frame = tables[name]
+        st.subheader(heading)
+        if frame.empty:
+            st.caption(report.COMMITTEE_EMPTY[name])
+            continue
+        if name == "Coverage":
+            chart, table = st.tabs(["Chart", "Table"])
+            chart.plotly_chart(charts.totals_figure(frame), width="stretch",
+                               config={"displaylogo": False, "staticPlot": True})
+            table.table(frame.set_index("Standard"))
+            continue
+        if name == "Change alerts":
+            st.warning("Standards this programme uses have changed since it was mapped.", icon=":material/update:")
+        st.table(frame.set_index(frame.columns[0]))
+    st.caption(readiness.SOURCE)
+
+
+def who() -> str:
+    """Return the name the user gave for saves and decisions ('' if none)."""
+    return str(st.session_state.get("who") or "").strip()
+
+
+def save_panel(saved_store: store_module.Store, snap: snapshot.Snapshot, df: pd.DataFrame) -> None:
+    """Draw what this session holds and the buttons to save it (new, or over the open programme)."""
+    draft = session_programme(snap, df)
+    opened = st.session_state.get("open_programme")
+    st.markdown(f"**{plain(draft.title)}** · level {draft.level or 'not set'} · {len(draft.shortlist)} shortlisted "
+                f"standard(s) · {len(draft.modules)} module(s) · {len(draft.mapping)} KSB decision(s)"
+                + (f" · open from the saved revision {opened.revision}" if opened else ""))
+    if not who():
+        st.caption("Type your name above to save: it is recorded with the save and with each decision.")
+    left, right, _ = st.columns([2, 2, 3])
+    if opened and left.button("Save changes", type="primary", disabled=not who(), icon=":material/save:",
+                              help="Saves over the open programme, unless someone else saved it since you opened it."):
+        _save(lambda: saved_store.save(draft, who()), "Saved.")
+    if right.button("Save as a new programme", disabled=not who(), icon=":material/note_add:",
+                    type="secondary" if opened else "primary", help="Keeps this work as a new saved programme."):
+        _save(lambda: saved_store.create(replace(draft, id=""), who()), "Saved as a new programme.")
+    conflict = st.session_state.get("save_conflict")
+    if conflict:
+        st.error(conflict, icon=":material/sync_problem:")
+        st.button("Reload the saved version (your unsaved changes are dropped)", key="reload",
+                  on_click=_reload, args=(saved_store,))
+
+
+def _save(action: Any, message: str) -> None:
+    try:
+        saved = action()
+    except store_module.ConflictError as exc:
+        st.session_state["save_conflict"] = str(exc)
+        st.rerun()
+    except store_module.StoreError as exc:
+        st.error(f"Not saved: {exc}", icon=":material/error:")
+        return
+    st.session_state.pop("save_conflict", None)
+    open_programme(saved)
+    st.toast(message, icon=":material/check:")
+    st.rerun()
+
+
+def _reload(saved_store: store_module.Store) -> None:
+    opened = st.session_state.get("open_programme")
+    st.session_state.pop("save_conflict", None)
+    if opened:
+        open_programme(saved_store.get(opened.id))
+
+
+def programme_list(saved_store: store_module.Store, snap: snapshot.Snapshot) -> None:
+    """Draw the saved programmes as a table; selecting one and pressing Open loads it into the session."""
+    programmes = saved_store.programmes()
+    if not programmes:
+        st.caption("Nothing saved yet.")
+        return
+    table = pd.DataFrame([{
+        "Programme": p.title, "Level": p.level, "Standards": ", ".join(dict.fromkeys(
+            [s.reference for s in p.shortlist] + [r.standard for r in p.mapping])),
+        "KSBs covered": f"{sum(r.coverage != 'none' for r in p.mapping)}/{len(p.mapping)}" if p.mapping else "—",
+        "Change alerts": len(alerts_module.programme_alerts(p, snap)),
+        "Last saved": p.updated_at.replace("T", " ")[:16], "By": p.updated_by,
+    } for p in programmes])
+    st.dataframe(table, hide_index=True, width="stretch")
+    labels = {p.id: f"{p.title} — saved {report.when(p.updated_at)} by {p.updated_by}" for p in programmes}
+    chosen = st.selectbox("Open a saved programme", list(labels), format_func=labels.get, key="saved_choice",
+                          help="Loads it into Match a programme and KSB coverage, and shows its checklist, alerts, "
+                               "links and report below.")
+    st.button("Open this programme", icon=":material/folder_open:", key="open_saved", on_click=open_programme,
+              args=(next(p for p in programmes if p.id == chosen),))
+
+
+def notes_editor(opened: store_module.SavedProgramme) -> None:
+    """Draw the shortlist with an editable note per standard; edits go into the open draft."""
+    if not opened.shortlist:
+        st.caption("No standards shortlisted. Shortlist candidates on Match a programme.")
+        return
+    frame = pd.DataFrame([{"Standard": s.reference, "Title": s.title, "Note": s.note} for s in opened.shortlist])
+    edited = st.data_editor(frame, key=f"notes_{opened.id}_{opened.revision}", hide_index=True, width="stretch",
+                            disabled=["Standard", "Title"],
+                            column_config={"Note": st.column_config.TextColumn("Note", width="large",
+                                                                               help="Why this standard; what to check.")})
+    notes = dict(zip(edited["Standard"], edited["Note"].fillna("")))
+    st.session_state["open_programme"] = replace(st.session_state["open_programme"], shortlist=tuple(
+        replace(s, note=str(notes.get(s.reference, s.note))) for s in opened.shortlist))
+
+
+def checklist_editor(opened: store_module.SavedProgramme) -> None:
+    """Draw the HTQ readiness prompts of one stage with editable answers and evidence."""
+    stage = st.selectbox("Stage", readiness.STAGES, key="checklist_stage",
+                         help="The quality stage whose occupational-standard prompts you are answering.")
+    done = readiness.progress(opened.answers)
+    st.caption(" · ".join(f"{s}: {a}/{n}" for s, (a, n) in done.items()))
+    frame = readiness.checklist_frame(opened.answers, stage)
+    edited = st.data_editor(
+        frame, key=f"checklist_{opened.id}_{opened.revision}_{stage}", hide_index=True, width="stretch",
+        disabled=["Prompt", "Stage", "Question", "Answered by", "Answered at"],
+        column_config={"Answer": st.column_config.SelectboxColumn("Answer", options=list(readiness.ANSWERS),
+                                                                  help="Yes, Partly, No or Not applicable."),
+                       "Evidence": st.column_config.TextColumn("Evidence", width="medium",
+                                                               help="A link or reference to the paperwork."),
+                       "Question": st.column_config.TextColumn("Question", width="large")})
+    answers = dict(st.session_state["open_programme"].answers)
+    for r in edited.to_dict("records"):
+        old = answers.get(r["Prompt"])
+        if r["Answer"]:
+            answers[r["Prompt"]] = readiness.Answer(r["Prompt"], r["Answer"], str(r["Evidence"] or ""),
+                                                    old.answered_by if old else "", old.answered_at if old else "")
+        else:
+            answers.pop(r["Prompt"], None)
+    st.session_state["open_programme"] = replace(st.session_state["open_programme"], answers=answers)
+    st.caption(readiness.SOURCE + " Answers are saved with “Save changes”.")
+
+
+def share_panel(saved_store: store_module.Store, opened: store_module.SavedProgramme) -> None:
+    """Draw share-link creation (optionally expiring), the programme's links and revocation."""
+    c1, c2 = st.columns([2, 3])
+    expires = c1.date_input("Link expires on (optional)", value=None, key="share_expiry", format="DD/MM/YYYY",
+                            min_value=date.today(), help="Leave empty for a link that works until you revoke it.")
+    if c2.button("Create a read-only link", icon=":material/link:", disabled=not who(),
+                 help="Anyone with the link sees the programme read-only; it cannot be guessed."):
+        from datetime import datetime, time, timezone
+
+        until = datetime.combine(expires, time(23, 59), timezone.utc) if expires else None
+        saved_store.share(opened.id, who(), until)
+    links = saved_store.shares(opened.id)
+    if not links:
+        st.caption("No links yet." if who() else "Type your name above to create a link.")
+        return
+    from datetime import datetime, timezone
+
+    now = datetime.now(timezone.utc)
+    st.dataframe(pd.DataFrame([{
+        "Link": share_url(s.token), "Created": s.created_at[:16].replace("T", " "), "By": s.created_by,
+        "Expires": (s.expires_at or "never")[:10], "State": "active" if s.active(now) else "revoked or expired",
+    } for s in links]), hide_index=True, width="stretch",
+        column_config={"Link": st.column_config.LinkColumn("Link", help="Copy it into the committee papers.")})
+    active = [s.token for s in links if s.active(now)]
+    if active:
+        token = st.selectbox("Revoke a link", active, key="revoke_token", format_func=lambda t: f"…{t[-8:]}",
+                             help="A revoked link shows “not found” from then on.")
+        if st.button("Revoke", icon=":material/link_off:"):
+            saved_store.revoke(token)
+            st.rerun()
+
+
+def share_url(token: str) -> str:
+    """Return the address of a share link (absolute when the page's own address is known)."""
+    base = ""
+    try:
+        from urllib.parse import urlsplit
+
+        url = st.context.url
+        if url:
+            parts = urlsplit(url)
+            path = parts.path.rsplit("/", 1)[0]
+            base = f"{parts.scheme}://{parts.netloc}{path}/"
+    except Exception:  # st.context.url is new; a relative link works too
+        base = ""
+    return f"{base}Committee_view?token={token}"
+
+
+def delete_panel(saved_store: store_module.Store, opened: store_module.SavedProgramme) -> None:
+    """Draw deletion with a confirmation step."""
+    confirm = st.checkbox(f"Yes, delete “{opened.title}”, its decisions, answers and share links", key="confirm_delete")
+    if st.button("Delete", disabled=not confirm, icon=":material/delete:"):
+        saved_store.delete(opened.id)
+        st.session_state.pop("open_programme", None)
+        st.rerun()
+
+
+def programme_alerts_panel(opened: store_module.SavedProgramme, snap: snapshot.Snapshot) -> None:
+    """Draw what changed in the standards the programme uses, and what to re-check."""
+    found = alerts_module.programme_alerts(opened, snap)
+    if not found:
+        st.success(f"No changes to its standards in the snapshot of {format_date(snap.date)}.",
+                   icon=":material/check:")
+        return
+    st.warning(f"{len(found)} change(s) to the standards this programme uses since it was mapped "
+               f"(against the snapshot of {format_date(opened.snapshot_date)}).", icon=":material/update:")
+    st.dataframe(alerts_module.alerts_frame(found), hide_index=True, width="stretch")
+
+
+_PRINT_CSS = """<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], .stDownloadButton,
+  [data-testid="stSidebarCollapsedControl"] { display: none !important; }
+  [data-testid="stMain"] { margin: 0 !important; }
+}
+</style>"""
+
+
+def print_friendly() -> None:
+    """Hide the menus and buttons when the page is printed."""
+    st.html(_PRINT_CSS)

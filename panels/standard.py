@@ -1,0 +1,130 @@
+"""Streamlit glue for the Standard page: eligibility, facts, KSBs, related standards, lookup."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from htq import catalogue, snapshot
+from ui import PAGE, download_buttons, format_date, plain, recent_changes, search_index
+
+_REASON_ICON = {catalogue.MEETS: ":material/check_circle:", catalogue.CAUTION: ":material/warning:",
+                catalogue.BLOCKS: ":material/block:", catalogue.UNKNOWN: ":material/help:"}
+
+
+def eligibility_box(verdict: catalogue.Eligibility) -> None:
+    """Draw the HTQ eligibility verdict and its reasons."""
+    lines = "\n".join(f"- {_REASON_ICON[r.kind]} {plain(r.text)}" for r in verdict.reasons)
+    body = f"**HTQ eligibility: {verdict.verdict}**\n\n{lines}"
+    if verdict.verdict == catalogue.ELIGIBLE:
+        st.success(body, icon=":material/verified:")
+    elif verdict.verdict == catalogue.CHECK_FIRST:
+        st.warning(body, icon=":material/warning:")
+    else:
+        st.error(body, icon=":material/block:")
+
+
+def term_list(label: str, values: Sequence[str]) -> None:
+    """Draw a short labelled list of terms, or say that the snapshot has none."""
+    shown = ", ".join(plain(v) for v in values) if values else "_none in this snapshot_"
+    st.markdown(f"**{label}:** {shown}")
+
+
+def related_links(title: str, rows: pd.DataFrame) -> None:
+    """Draw links to related occupations' pages (nothing when there are none)."""
+    if rows.empty:
+        return
+    st.subheader(title)
+    cols = st.columns(2)
+    for i, r in enumerate(rows.itertuples()):
+        cols[i % 2].page_link(PAGE["Standard"], label=f"{r.title} — Level {r.level} ({r.standard})",
+                              icon=":material/arrow_forward:", query_params={"code": r.code})
+
+
+def ksb_section(occ: Any, content: Any) -> None:
+    """Draw a standard's KSBs and duties, or say plainly that this snapshot lacks them."""
+    if content is None:
+        if occ.reference:
+            st.info(f"This snapshot does not hold the knowledge, skills and behaviours (or duties) of "
+                    f"{occ.reference}. Skills England publishes them on the standard's page and in its "
+                    "apprenticeship standards API: run `python -m htq refresh` to fetch them for every standard.",
+                    icon=":material/info:")
+        else:
+            st.info("No standard reference is known for this occupation, so there are no KSBs to show.",
+                    icon=":material/info:")
+        return
+    table = catalogue.ksb_table(content)
+    counts = table["Type"].value_counts()
+    summary = ", ".join(f"{counts.get(k, 0)} {k.lower()}" for k in ("Knowledge", "Skill", "Behaviour"))
+    version = f"version {content.version}" if content.version else "version unknown"
+    st.caption(f"{content.reference}, {version}: {summary}. Source: {plain(content.source)}.")
+    if not content.complete:
+        st.warning(f"This list is incomplete. {plain(content.note)}", icon=":material/rule:")
+    tabs = st.tabs(["Knowledge", "Skills", "Behaviours", "Duties"])
+    for tab, kind in zip(tabs[:3], ("Knowledge", "Skill", "Behaviour")):
+        with tab:
+            part = table[table["Type"] == kind]
+            if part.empty:
+                st.caption(f"No {kind.lower()} statements in this snapshot.")
+            else:
+                st.table(part.drop(columns="Type").set_index("Code"))
+    with tabs[3]:
+        if content.duties:
+            st.dataframe(catalogue.duty_table(content), hide_index=True, width="stretch")
+        else:
+            st.caption("Duties and their links to KSBs are not in this snapshot; a refresh brings them.")
+    if content.note and content.complete:
+        st.caption(plain(content.note))
+    download_buttons(table, f"{content.reference.lower()}-ksbs", "KSBs",
+                     {"Standard": content.reference, "Version": content.version or "unknown",
+                      "Source": content.source, "Complete": "yes" if content.complete else "no"}, key="ksb_dl")
+
+
+def standard_from_url(snap: snapshot.Snapshot, df: pd.DataFrame, asked: str) -> Any:
+    """Return the occupation the URL's code names, or draw why not (with a search box) and return None."""
+    if asked:
+        code = catalogue.normalise_code(asked)
+        shown = plain(asked[:40])
+        if code is None:
+            st.error(f"“{shown}” is not a standard code. Codes look like ST0116 (a standard) or OCC0116 "
+                     "(an occupation).", icon=":material/error:")
+        else:
+            found = catalogue.resolve_code(df, code)
+            if found is not None:
+                return snap.occupation(found)
+            st.error(f"{code} is not in the snapshot of {format_date(snap.date)}. It may be new, or mistyped.",
+                     icon=":material/error:")
+    st.title("Find a standard")
+    with st.form("lookup"):
+        text = st.text_input("Standard code or name", max_chars=200, placeholder="ST0116, OCC0827 or 'nursing'",
+                             help="Type a code to open that standard, or words to search titles and job titles.")
+        submitted = st.form_submit_button("Find", icon=":material/search:")
+    if submitted and text.strip():
+        found = catalogue.resolve_code(df, text)
+        if found is not None:
+            st.query_params["code"] = found
+            st.rerun()
+        hits = catalogue.apply_filters(df, catalogue.Filters(query=text), search_index()).head(10)
+        if hits.empty:
+            st.warning("Nothing matches. Try fewer or different words.")
+        for r in hits.itertuples():
+            st.page_link(PAGE["Standard"], label=f"{r.title} — Level {r.level} ({r.standard})",
+                         icon=":material/arrow_forward:", query_params={"code": r.code})
+    return None
+
+
+def change_notice(occ: Any) -> None:
+    """Say on a standard's page what changed in it since the previous snapshot, if anything."""
+    latest = recent_changes()
+    item = next((i for i in latest.items if i.occupation == occ.code), None) if latest else None
+    if item is None:
+        return
+    detail = ", ".join(item.kinds)
+    if item.ksbs:
+        detail += ": " + ", ".join(f"{k.code} {k.change}" for k in item.ksbs[:12])
+    st.warning(f"Changed since the snapshot of {format_date(latest.old_date)} — {detail}. "
+               + (f"Skills England's note: {plain(occ.change_note)}" if occ.change_note else ""),
+               icon=":material/update:")
