@@ -76,7 +76,7 @@ def duty_links(snap: snapshot.Snapshot, embedder: embed.StaticEmbedder) -> None:
 
 def main() -> None:
     snap = snapshot.load()
-    embedder = embed.StaticEmbedder(f"{o.title} {o.overview or ''} {o.summary or ''}" for o in snap.data.occupations)
+    embedder = embed.StaticEmbedder.for_occupations(snap.data.occupations)
     labelled_sets(snap, embedder)
     duty_links(snap, embedder)
 

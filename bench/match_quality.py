@@ -20,7 +20,6 @@ sys.path.insert(0, str(ROOT))
 
 from htq import match, snapshot  # noqa: E402
 
-
 BANDS: dict[str, list[bool]] = {match.HIGH: [], match.MEDIUM: [], match.LOW: []}
 
 

@@ -130,7 +130,7 @@ def _coverage(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     snap = snapshot.load(Path(args.data_dir) if args.data_dir else None)
     standards = _standards_for(snap, args.standard, args.ksbs)
-    embedder = embed.StaticEmbedder(f"{o.title} {o.overview or ''} {o.summary or ''}" for o in snap.data.occupations)
+    embedder = embed.StaticEmbedder.for_occupations(snap.data.occupations)
     proposal = coverage.propose(structure.modules, standards, embedder)
     if args.json:
         print(json.dumps([{

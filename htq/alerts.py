@@ -42,7 +42,7 @@ def programme_alerts(programme: SavedProgramme, snap: Snapshot) -> list[Alert]:
     references = list(dict.fromkeys([s.reference for s in programme.shortlist] + [r.standard for r in programme.mapping]))
     entries = {s.reference: s for s in programme.shortlist}
     for ref in references:
-        occupations = [o for o in snap.data.occupations if o.reference == ref]
+        occupations = snap.occupations_of(ref)
         mapped = _mapped(programme, ref)
         title = occupations[0].title if occupations else (entries[ref].title if ref in entries else ref)
         if not occupations:

@@ -457,10 +457,12 @@ def cluster_table(df: pd.DataFrame) -> pd.DataFrame:
 def standard_choices(df: pd.DataFrame, content: dict[str, StandardContent]) -> dict[str, str]:
     """Return ST reference -> label for every level 4/5 standard, saying whether its KSBs are in the snapshot."""
     band = df[df["level"].isin(HTQ_LEVELS) & df["reference"].notna()].drop_duplicates("reference")
+    options = df["reference"].value_counts()
     out = {}
     for r in band.sort_values("title").itertuples():
         known = content.get(r.reference)
         ksbs = (f"{len(known.ksbs)} KSBs{'' if known.complete else ', incomplete'}" if known else "KSBs to import")
-        title = r.title.split(" - ")[0] if r.reference and df["reference"].eq(r.reference).sum() > 1 else r.title
+        # A standard with options appears once, under the title its options share.
+        title = r.title.split(" - ")[0] if options[r.reference] > 1 else r.title
         out[r.reference] = f"{r.reference} {title} (level {r.level}; {ksbs})"
     return out

@@ -11,6 +11,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -109,6 +110,11 @@ class StaticEmbedder:
             freq[i] = n / total
         self.weights = (SIF_A / (SIF_A + freq)).astype(np.float32)
         self.weights[[self.tokenizer.ids.get(p, 0) for p in ("[UNK]", "[PAD]", "[CLS]", "[SEP]", "[MASK]")]] = 0.0
+
+    @classmethod
+    def for_occupations(cls, occupations: Iterable[Any]) -> StaticEmbedder:
+        """Return an embedder weighted on the occupations' titles, overviews and summaries (what matching uses)."""
+        return cls(f"{o.title} {o.overview or ''} {o.summary or ''}" for o in occupations)
 
     @property
     def dimensions(self) -> int:

@@ -236,7 +236,7 @@ class MatchIndex:
                 by_code.setdefault(h.code, (h.title, h.level, []))[2].append(occ.code)
         htqs = [(code, t, lvl, tuple(occs)) for code, (t, lvl, occs) in sorted(by_code.items())]
         precedent = FieldIndex([{"title": t} for _, t, _, _ in htqs], PRECEDENT_FIELDS, analyse=match_terms)
-        embedder = StaticEmbedder(f"{o.title} {o.overview or ''} {o.summary or ''}" for o in snapshot.data.occupations)
+        embedder = StaticEmbedder.for_occupations(snapshot.data.occupations)
         vectors = embedder.embed_many([_semantic_doc(o, held) for o in occupations])
         return cls(occupations, content, precedent, htqs, embedder, vectors,
                    {o.code: i for i, o in enumerate(occupations)})

@@ -260,7 +260,7 @@ def map_vocabulary(turtle: str) -> tuple[dict[int, tuple[str, int]], dict[int, t
 
 # ---- Apprenticeship standards API and standard pages ------------------------------------------
 
-def _field(raw: dict[str, Any], *names: str) -> Any:
+def json_field(raw: dict[str, Any], *names: str) -> Any:
     """Return the first of `names` present in a JSON object, matching keys case-insensitively."""
     lowered = {k.lower(): v for k, v in raw.items()}
     for name in names:
@@ -282,7 +282,7 @@ def _strings(value: Any) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         return _unique(re.split(r"\s*[|;]\s*|\n", value))
-    return _unique([v if isinstance(v, str) else str(_field(v, "name", "title", "value") or "") for v in value])
+    return _unique([v if isinstance(v, str) else str(json_field(v, "name", "title", "value") or "") for v in value])
 
 
 _LEADING_CODE = re.compile(r"^\s*[KSB]\d{1,3}\s*[:.\-–)]\s*", re.I)
@@ -290,16 +290,16 @@ _LEADING_CODE = re.compile(r"^\s*[KSB]\d{1,3}\s*[:.\-–)]\s*", re.I)
 
 def _ksbs_of(raw: dict[str, Any], key: str, id_key: str, prefix: str) -> tuple[list[Ksb], dict[str, str]]:
     """Return the KSBs of one kind, coded in order (K1, K2...), and API id -> code."""
-    items = _field(raw, key) or []
+    items = json_field(raw, key) or []
     out, ids = [], {}
     for n, item in enumerate(items, start=1):
-        detail = _clean(_field(item, "detail", "description", "text")) if isinstance(item, dict) else _clean(item)
+        detail = _clean(json_field(item, "detail", "description", "text")) if isinstance(item, dict) else _clean(item)
         if not detail:
             continue
         code = f"{prefix}{n}"
         out.append(Ksb(code, KSB_PREFIX[prefix], _LEADING_CODE.sub("", detail)))
         if isinstance(item, dict):
-            ident = _field(item, id_key, "id")
+            ident = json_field(item, id_key, "id")
             if ident is not None:
                 ids[str(ident)] = code
     return out, ids
@@ -317,47 +317,47 @@ def standard_from_api(raw: dict[str, Any]) -> Standard:
     """Return the Standard in one apprenticeship standards API record (field names as DfE's importer reads them)."""
     if not isinstance(raw, dict):
         raise ParseError("the standard record is not a JSON object")
-    reference = _clean(_field(raw, "referenceNumber", "reference", "standardReference", "ifateReferenceNumber"))
+    reference = _clean(json_field(raw, "referenceNumber", "reference", "standardReference", "ifateReferenceNumber"))
     if not reference or not re.match(r"^ST\d{4}$", reference.upper()):
         raise ParseError(f"standard record: reference {reference!r} is missing or not ST####")
     reference = reference.upper()
-    title = _clean(_field(raw, "title", "name"))
+    title = _clean(json_field(raw, "title", "name"))
     if not title:
         raise ParseError(f"standard {reference}: the field 'title' is missing")
     knowledge, k_ids = _ksbs_of(raw, "knowledges", "knowledgeId", "K")
     skills, s_ids = _ksbs_of(raw, "skills", "skillId", "S")
     behaviours, b_ids = _ksbs_of(raw, "behaviours", "behaviourId", "B")
     duties = []
-    for n, item in enumerate(_field(raw, "duties") or [], start=1):
+    for n, item in enumerate(json_field(raw, "duties") or [], start=1):
         if not isinstance(item, dict):
             continue
-        text = _clean(_field(item, "dutyDetail", "detail", "description"))
+        text = _clean(json_field(item, "dutyDetail", "detail", "description"))
         if not text:
             continue
         linked = [ids.get(str(i)) for key, ids in (("mappedKnowledge", k_ids), ("mappedSkills", s_ids),
                                                    ("mappedBehaviour", b_ids))
-                  for i in (_field(item, key) or [])]
+                  for i in (json_field(item, key) or [])]
         duties.append(Duty(f"D{n}", _LEADING_CODE.sub("", text), tuple(c for c in linked if c),
-                           _core(_field(item, "isThisACoreDuty", "coreDuty"))))
-    version = _clean(_field(raw, "version", "versionNumber"))
+                           _core(json_field(item, "isThisACoreDuty", "coreDuty"))))
+    version = _clean(json_field(raw, "version", "versionNumber"))
     ksbs = tuple(knowledge + skills + behaviours)
     content = StandardContent(reference=reference, title=title, version=version, complete=bool(ksbs),
                               ksbs=ksbs, duties=tuple(duties), source="Skills England apprenticeship standards API",
                               note="" if ksbs else "The API record has no KSBs.") if ksbs or duties else None
-    level = _field(raw, "level")
-    regulated = _field(raw, "regulated", "isRegulated")
+    level = json_field(raw, "level")
+    regulated = json_field(raw, "regulated", "isRegulated")
     return Standard(
-        reference=reference, title=title, version=version, status=_clean(_field(raw, "status")),
-        level=int(level) if str(level or "").isdigit() else None, route=_clean(_field(raw, "route", "routeName")),
+        reference=reference, title=title, version=version, status=_clean(json_field(raw, "status")),
+        level=int(level) if str(level or "").isdigit() else None, route=_clean(json_field(raw, "route", "routeName")),
         regulated=None if regulated is None else _core(regulated),
-        regulated_body=_clean(_field(raw, "regulatedBody")),
-        approved_date=_date(_field(raw, "approvedForDelivery", "approvedDate")),
-        changed_date=_date(_field(raw, "changedDate", "lastUpdated", "lastUpdatedDate")),
-        change_note=_clean(_field(raw, "change")),
-        standard_url=_clean(_field(raw, "standardPageUrl", "url")),
-        job_titles=_strings(_field(raw, "typicalJobTitles")),
-        keywords=_strings(_field(raw, "keywords")),
-        overview=html_text(_field(raw, "overviewOfRole")) or None,
+        regulated_body=_clean(json_field(raw, "regulatedBody")),
+        approved_date=_date(json_field(raw, "approvedForDelivery", "approvedDate")),
+        changed_date=_date(json_field(raw, "changedDate", "lastUpdated", "lastUpdatedDate")),
+        change_note=_clean(json_field(raw, "change")),
+        standard_url=_clean(json_field(raw, "standardPageUrl", "url")),
+        job_titles=_strings(json_field(raw, "typicalJobTitles")),
+        keywords=_strings(json_field(raw, "keywords")),
+        overview=html_text(json_field(raw, "overviewOfRole")) or None,
         content=content,
     )
 

@@ -197,7 +197,7 @@ def refresh(data_dir: Any, fetcher: sources.Fetcher, endpoints: sources.Endpoint
                            f"kept from snapshot {current.id}; only the standards were refreshed.")
 
         listing = sources.standards(fetcher, endpoints)
-        references = sorted({str(parse._field(r, "referenceNumber", "reference") or "").upper() for r in listing} - {""})
+        references = sorted({str(parse.json_field(r, "referenceNumber", "reference") or "").upper() for r in listing} - {""})
         details = sources.fetch_many(references, lambda ref: sources.standard(fetcher, endpoints, ref), workers,
                                      step("Standards"))
         try:

@@ -75,6 +75,17 @@ class Snapshot:
         """Return the occupation with this OCC code, or None."""
         return self._by_code().get(code)
 
+    def occupations_of(self, reference: str) -> list[Occupation]:
+        """Return the occupations (options included) whose standard is this ST reference."""
+        cache = self.__dict__.get("_by_reference_cache")
+        if cache is None:
+            cache = {}
+            for o in self.data.occupations:
+                if o.reference:
+                    cache.setdefault(o.reference, []).append(o)
+            object.__setattr__(self, "_by_reference_cache", cache)
+        return list(cache.get(reference, ()))
+
     def _by_code(self) -> dict[str, Occupation]:
         cache = self.__dict__.get("_by_code_cache")
         if cache is None:

