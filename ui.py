@@ -296,6 +296,13 @@ def match_index() -> match.MatchIndex:
     return _match_index(_version())
 
 
+def model_notice() -> None:
+    """Show, when the meaning model cannot be used, that matching and coverage rest on words alone."""
+    notice = match_index().notice
+    if notice:
+        st.warning(notice, icon=":material/warning:")
+
+
 def shortlist() -> list[str]:
     """Return the OCC codes the user has shortlisted in this session, in the order chosen."""
     return st.session_state.setdefault("shortlist", [])

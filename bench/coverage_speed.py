@@ -24,7 +24,7 @@ from htq import coverage, embed, programme, snapshot  # noqa: E402
 def main() -> None:
     snap = snapshot.load()
     started = time.perf_counter()
-    embedder = embed.StaticEmbedder.for_occupations(snap.data.occupations)
+    embedder = embed.ContextualEmbedder()
     print(f"Embedder ready in {time.perf_counter() - started:.2f} s")
     texts = [k.text for c in snap.data.content.values() for k in c.ksbs]
     rng = random.Random(7)

@@ -1,111 +1,248 @@
-"""Quality of the matcher: top-1, top-5 and MRR on two evaluation sets built from the snapshot.
+"""Quality of the matcher, in one run, beside a plain keyword-search baseline over the same candidates.
 
-(a) Leave-one-out over the approved HTQs: each HTQ's title is the query, its own precedent is
-    removed, and the standards it is aligned to are the answer. Run with and without precedents.
-(b) Each level 4/5 standard queried by its typical job titles and keywords, with those two fields
-    held out of the index for every standard; the answer is the standard itself (any option of it).
+1. The development set: real provider course pages labelled with their standard
+   (../shared/data/programmes_dev.jsonl, see its programmes_dev.md), Level 4/5 cases. "content" is
+   the page without its title (the ranking must come from the programme's own words), "full" with
+   it. Reported on all cases and on those whose standard is among the snapshot's live Level 4/5
+   records ("answerable": two pages name retired standards the records no longer hold), split into
+   pages that copy the standard's wording and pages in the provider's own words, and as a
+   per-standard macro average. Baseline: BM25 over the same four fields with the same weights,
+   every word of the text as the query.
+2. Ablation on the development set: each part of the ranking on its own and added in turn.
+3. Approved HTQ titles, leave one out (the title is the query, its own precedent removed).
+4. Hubs: how often each standard comes first across the development set and the HTQ titles.
+5. Calibration: how often the first candidate is right in each confidence band.
+6. A generic first line ("Programme specification", "FdSc", ...) must not change the ranking.
 
-Run on demand: `.venv/bin/python bench/match_quality.py [--no-level]`.
+Run on demand: `.venv/bin/python bench/match_quality.py [--dev PATH]`.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
+from collections import Counter
+from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from htq import match, snapshot  # noqa: E402
+from htq.text import FieldIndex, FieldSpec, terms  # noqa: E402
 
-BANDS: dict[str, list[bool]] = {match.HIGH: [], match.MEDIUM: [], match.LOW: []}
-
-
-def record_band(result: match.Result, answers: set[str], key: str = "occupation") -> None:
-    """Note whether the first candidate was right, under its confidence band."""
-    if result.candidates:
-        first = result.candidates[0]
-        BANDS[first.confidence].append(getattr(first, key) in answers)
+DEV_SET = ROOT.parent / "shared" / "data" / "programmes_dev.jsonl"
+GENERIC_FIRST_LINES = ("Programme", "Programme specification", "Course overview", "FdSc", "HNC", "")
 
 
-def scores(ranks: list[int | None]) -> dict[str, float]:
-    """Return top-1, top-5 and MRR from the 1-based rank of the first right answer (None = not found)."""
-    n = len(ranks)
-    return {
-        "n": n,
-        "top1": sum(1 for r in ranks if r == 1) / n,
-        "top5": sum(1 for r in ranks if r is not None and r <= 5) / n,
-        "mrr": sum(1 / r for r in ranks if r is not None) / n,
-    }
+def load_cases(path: Path) -> list[dict]:
+    """Return the development set's Level 4/5 cases."""
+    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [c for c in cases if c["level"] in (4, 5)]
 
 
-def first_right(result: match.Result, answers: set[str], key: str = "occupation") -> int | None:
-    for c in result.candidates:
-        if getattr(c, key) in answers:
-            return c.rank
-    return None
+def case_text(case: dict) -> str:
+    """Return a case's own words: description and modules (never its title)."""
+    modules = [m if isinstance(m, str) else " ".join(str(v) for v in m.values()) for m in case.get("modules", [])]
+    return "\n".join([case["description"], *modules])
 
 
-def htq_leave_one_out(index: match.MatchIndex, precedents: bool, use_level: bool) -> dict[str, float]:
-    ranks = []
+def first_right(refs: list[str], answer: str) -> int | None:
+    """Return the 1-based rank of the answer among distinct standards, None when absent."""
+    return refs.index(answer) + 1 if answer in refs else None
+
+
+def summary(ranks: list[int | None]) -> dict[str, float]:
+    """Return n, top-1, top-5 and MRR."""
+    n = len(ranks) or 1
+    return {"n": len(ranks), "top1": sum(r == 1 for r in ranks) / n,
+            "top5": sum(r is not None and r <= 5 for r in ranks) / n,
+            "mrr": sum(1 / r for r in ranks if r) / n}
+
+
+def line(name: str, s: dict[str, float], width: int = 50) -> str:
+    return f"  {name:<{width}} n={s['n']:<4} top-1 {s['top1']:.3f}   top-5 {s['top5']:.3f}   MRR {s['mrr']:.3f}"
+
+
+class Baseline:
+    """Plain keyword search: BM25 per field (title x4, job titles x2, keywords, overview + summary), all words."""
+
+    def __init__(self, index: match.MatchIndex) -> None:
+        docs = [match._lexical_doc(o) for o in index.occupations]
+        self.fields = {f: FieldIndex([{f: d[f]} for d in docs], {f: FieldSpec(1.0)}, analyse=terms)
+                       for f in match.FIELD_WEIGHTS}
+        self.keys = index.keys
+
+    def refs(self, title: str, text: str) -> list[str]:
+        query = terms(f"{title}\n{text}")
+        score = sum(w * self.fields[f].scores(query) for f, w in match.FIELD_WEIGHTS.items())
+        return list(dict.fromkeys(self.keys[int(i)] for i in np.argsort(-score, kind="stable") if score[i] > 0))
+
+
+def ours(index: match.MatchIndex, **kw) -> Callable[[str, str], list[str]]:
+    def run(title: str, text: str) -> list[str]:
+        return [c.reference for c in match.rank(index, match.Programme(title, text), top=50, **kw).candidates]
+    return run
+
+
+@contextmanager
+def patched(**values):
+    """Set matcher constants for one measurement, then put them back."""
+    kept = {k: getattr(match, k) for k in values}
+    for k, v in values.items():
+        setattr(match, k, v)
+    try:
+        yield
+    finally:
+        for k, v in kept.items():
+            setattr(match, k, v)
+
+
+def dev_ranks(cases: list[dict], ranker: Callable[[str, str], list[str]], full: bool) -> list[int | None]:
+    return [first_right(ranker(c["title"] if full else "", case_text(c)), c["standards"][0]) for c in cases]
+
+
+def dev_report(cases: list[dict], index: match.MatchIndex, baseline: Baseline) -> None:
+    known = set(index.keys)
+    answerable = [c["standards"][0] in known for c in cases]
+    print(f"1. Development set: {len(cases)} Level 4/5 course pages, {sum(answerable)} answerable "
+          f"(standard among the snapshot's Level 4/5 records)")
+    for full in (False, True):
+        mode = "full (title + text)" if full else "content (text without the title)"
+        ranks = dev_ranks(cases, ours(index), full)
+        base = dev_ranks(cases, baseline.refs, full)
+        s, b = summary(ranks), summary(base)
+        print(f" {mode}")
+        print(line("ours, all cases", s))
+        print(line("BM25 baseline, all cases", b))
+        ratio = s["top1"] / b["top1"] if b["top1"] else float("inf")
+        print(f"  {'ours - baseline':<50} top-1 {s['top1'] - b['top1']:+.3f} ({ratio:.2f}x)   "
+              f"top-5 {s['top5'] - b['top5']:+.3f}")
+        pick = lambda rs, keep: [r for r, k in zip(rs, keep) if k]  # noqa: E731
+        print(line("ours, answerable", summary(pick(ranks, answerable))))
+        print(line("BM25 baseline, answerable", summary(pick(base, answerable))))
+        copies = [bool(c["copies_standard"]) for c in cases]
+        own = [not x for x in copies]
+        print(line("ours, pages copying the standard's wording", summary(pick(ranks, copies))))
+        print(line("BM25 baseline, pages copying the standard", summary(pick(base, copies))))
+        print(line("ours, pages in the provider's own words", summary(pick(ranks, own))))
+        print(line("BM25 baseline, provider's own words", summary(pick(base, own))))
+        per: dict[str, list[bool]] = {}
+        for c, r in zip(cases, ranks):
+            per.setdefault(c["standards"][0], []).append(r == 1)
+        macro = sum(sum(v) / len(v) for v in per.values()) / len(per)
+        print(f"  {'ours, per-standard macro top-1':<50} n={len(per):<4} top-1 {macro:.3f}")
+        misses = [f"{c['id']}→{ours(index)(c['title'] if full else '', case_text(c))[:1]} (is {c['standards'][0]})"
+                  for c, r in zip(cases, ranks) if r != 1]
+        print(f"  misses: {', '.join(misses) or 'none'}")
+
+
+def ablation(cases: list[dict], index: match.MatchIndex) -> None:
+    print("\n2. Ablation on the development set (top-1 / top-5; content, then full)")
+    rows = [
+        ("words only (BM25, form words dropped)", dict(DENSE_WEIGHT=0.0, OTHER_LEVEL=1.0), {}),
+        ("meaning only (contextual model)", dict(DENSE_WEIGHT=1.0, OTHER_LEVEL=1.0), {}),
+        ("words + meaning (0.6 / 0.4)", dict(OTHER_LEVEL=1.0), {}),
+        ("words + meaning + level", {}, {}),
+        ("words + meaning + level, no precedent", {}, {"precedents": False}),
+        ("the same, meaning at 0.5", dict(DENSE_WEIGHT=0.5), {}),
+        ("the same, meaning at 0.3", dict(DENSE_WEIGHT=0.3), {}),
+    ]
+    for name, constants, kw in rows:
+        with patched(**constants):
+            parts = [summary(dev_ranks(cases, ours(index, **kw), full)) for full in (False, True)]
+        print(f"  {name:<50} {parts[0]['top1']:.3f} / {parts[0]['top5']:.3f}    {parts[1]['top1']:.3f} / "
+              f"{parts[1]['top5']:.3f}")
+    # Rank fusion (k = 60) of the same two parts, for comparison with the linear mix.
+    parts = []
+    for full in (False, True):
+        ranks = []
+        for c in cases:
+            programme = match.Programme(c["title"] if full else "", case_text(c))
+            lex = match.lexical_scores(index, programme)
+            sem = match.semantic_scores(index, programme)
+            rrf = sum(1 / (60 + np.argsort(np.argsort(-x, kind="stable"))) for x in (lex, sem))
+            refs = list(dict.fromkeys(index.keys[int(i)] for i in np.argsort(-rrf, kind="stable")))
+            ranks.append(first_right(refs, c["standards"][0]))
+        parts.append(summary(ranks))
+    print(f"  {'rank fusion k=60 instead (no level, no precedent)':<50} {parts[0]['top1']:.3f} / {parts[0]['top5']:.3f}"
+          f"    {parts[1]['top1']:.3f} / {parts[1]['top5']:.3f}")
+
+
+def htq_titles(index: match.MatchIndex, precedents: bool) -> tuple[dict[str, float], list[tuple[str, bool, str]]]:
+    ranks, firsts = [], []
     for code, title, level, occs in index.htqs:
-        programme = match.Programme(title=title, level=level if use_level else None)
-        result = match.rank(index, programme, top=50, precedents=precedents, exclude_htqs={code})
-        ranks.append(first_right(result, set(occs)))
-        if precedents:
-            record_band(result, set(occs))
-    return scores(ranks)
-
-
-def standards_by_job_titles(snap: snapshot.Snapshot) -> dict[str, float]:
-    index = match.MatchIndex.build(snap, hold_out=("job_titles", "keywords"))
-    ranks = []
-    for occ in index.occupations:
-        if not (occ.job_titles or occ.keywords):
-            continue
-        text = "; ".join(occ.job_titles + occ.keywords)
-        programme = match.Programme(title=occ.job_titles[0] if occ.job_titles else occ.keywords[0], text=text)
-        result = match.rank(index, programme, top=50, precedents=False)
-        ranks.append(first_right(result, {occ.reference or occ.code}, key="reference"))
-        record_band(result, {occ.reference or occ.code}, key="reference")
-    return scores(ranks)
-
-
-def line(name: str, s: dict[str, float]) -> str:
-    return f"  {name:<44} n={s['n']:<4} top-1 {s['top1']:.3f}   top-5 {s['top5']:.3f}   MRR {s['mrr']:.3f}"
+        result = match.rank(index, match.Programme(title=title, level=level), top=50, precedents=precedents,
+                            exclude_htqs={code})
+        answers = {index.keys[index.position[o]] for o in occs if o in index.position}
+        refs = [c.reference for c in result.candidates]
+        ranks.append(next((k + 1 for k, r in enumerate(refs) if r in answers), None))
+        if result.candidates:
+            firsts.append((refs[0], refs[0] in answers, result.candidates[0].confidence))
+    return summary(ranks), firsts
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--no-level", action="store_true", help="do not tell the matcher the HTQ's level in (a)")
+    parser.add_argument("--dev", type=Path, default=DEV_SET, help="the development set (JSON lines)")
     args = parser.parse_args()
     snap = snapshot.load()
     started = time.perf_counter()
     index = match.MatchIndex.build(snap)
-    print(f"Index of {len(index.occupations)} level 4/5 occupations and {len(index.htqs)} HTQs "
-          f"built in {time.perf_counter() - started:.2f} s\n")
-    print("(a) approved HTQs, leave one out (query: the HTQ title; answer: its aligned standards)")
-    print(line("with precedents (other HTQs' titles)", htq_leave_one_out(index, True, not args.no_level)))
-    print(line("--no-precedents (standard content only)", htq_leave_one_out(index, False, not args.no_level)))
-    print("\n(b) standards queried by their job titles and keywords, both held out of the index")
-    print(line("content only", standards_by_job_titles(snap)))
+    model = index.embedder.name if index.embedder else f"none ({index.notice})"
+    print(f"Index of {len(index.occupations)} level 4/5 occupations and {len(index.htqs)} HTQs built in "
+          f"{time.perf_counter() - started:.2f} s; model: {model}\n")
+    baseline = Baseline(index)
+    cases = load_cases(args.dev) if args.dev.is_file() else []
+    if not cases:
+        print(f"1. Development set: not found at {args.dev}; pass --dev PATH\n")
+    else:
+        dev_report(cases, index, baseline)
+        ablation(cases, index)
 
-    print("\nAblation: the lexical baseline alone (field-weighted BM25, no semantic vectors)")
-    kept, match.SEMANTIC_WEIGHT = match.SEMANTIC_WEIGHT, 0.0
-    saved = {k: list(v) for k, v in BANDS.items()}
-    try:
-        print(line("(a) with precedents", htq_leave_one_out(index, True, not args.no_level)))
-        print(line("(a) --no-precedents", htq_leave_one_out(index, False, not args.no_level)))
-        print(line("(b) content only", standards_by_job_titles(snap)))
-    finally:
-        match.SEMANTIC_WEIGHT = kept
-        BANDS.update(saved)
-    print("\nHow often the first candidate is right, by its confidence band ((a) with precedents and (b)):")
-    for band, hits in BANDS.items():
-        share = f"{sum(hits) / len(hits):.3f}" if hits else "  —  "
-        print(f"  {band:<7} first candidate right {share}   (n={len(hits)})")
+    print("\n3. Approved HTQs, leave one out (query: the HTQ title and level; answer: its aligned standards)")
+    with_prec, firsts_prec = htq_titles(index, True)
+    without, firsts = htq_titles(index, False)
+    print(line("with precedents (other HTQs' titles)", with_prec))
+    print(line("without precedents (standard content only)", without))
+
+    print("\n4. Hubs: standards ranked first most often")
+    dev_firsts = [ours(index)("", case_text(c))[:1] for c in cases]
+    for name, tops in (("development set, content", [f[0] for f in dev_firsts if f]),
+                       ("HTQ titles, without precedents", [f[0] for f in firsts])):
+        counts = Counter(tops).most_common(5)
+        print(f"  {name} ({len(tops)} texts): " + ", ".join(f"{r} ×{n}" for r, n in counts))
+
+    print("\n5. Calibration: how often the first candidate is right, by its confidence band")
+    bands: dict[str, list[bool]] = {match.HIGH: [], match.MEDIUM: [], match.LOW: []}
+    for c in cases:
+        for full in (False, True):
+            result = match.rank(index, match.Programme(c["title"] if full else "", case_text(c)), top=5)
+            if result.candidates:
+                bands[result.candidates[0].confidence].append(result.candidates[0].reference == c["standards"][0])
+    htq_bands: dict[str, list[bool]] = {match.HIGH: [], match.MEDIUM: [], match.LOW: []}
+    for _, right, band in firsts_prec:
+        htq_bands[band].append(right)
+    for band in bands:
+        dev, htq = bands[band], htq_bands[band]
+        show = lambda v: f"{sum(v)}/{len(v)} = {sum(v) / len(v):.2f}" if v else "—"  # noqa: E731
+        print(f"  {band:<7} development set (content and full) {show(dev):<16} HTQ titles with precedents {show(htq)}")
+
+    print("\n6. A generic first line must not pull the ranking (development set, content)")
+    same = 0
+    total = 0
+    for c in cases:
+        plain = ours(index)("", case_text(c))[:5]
+        for first in GENERIC_FIRST_LINES:
+            total += 1
+            same += ours(index)(first, case_text(c))[:5] == plain
+    print(f"  top-5 identical with and without the line: {same}/{total} "
+          f"(lines: {', '.join(repr(x) for x in GENERIC_FIRST_LINES)})")
 
 
 if __name__ == "__main__":

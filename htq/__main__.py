@@ -15,14 +15,22 @@ class UsageError(Exception):
 
 
 def _build_snapshot(args: argparse.Namespace) -> int:
-    from htq import build
+    from htq import build, embeddings
 
     data = build.build_from_harvest(Path(args.source))
-    written = snapshot.write(data, Path(args.data_dir) if args.data_dir else None)
+    data_dir = Path(args.data_dir) if args.data_dir else None
+    try:
+        previous = snapshot.load(data_dir)
+        kept = embeddings.read(previous.path)  # read now: a rebuild under the same id replaces the folder
+    except snapshot.SnapshotError:
+        kept = None
+    written = snapshot.write(data, data_dir, make_current=False)
+    embedded = embeddings.prepare(written, reuse=kept)
+    snapshot.set_current(data_dir or snapshot.default_data_dir(), written.id)
     c = written.manifest["counts"]
     print(f"Snapshot {written.id} written to {written.path} and made current: "
           f"{c['occupations']:,} occupations ({c['full_records']} full records), {c['routes']} routes, "
-          f"{c['htqs']} approved HTQs, KSBs for {c['standards_with_ksbs']} standards.")
+          f"{c['htqs']} approved HTQs, KSBs for {c['standards_with_ksbs']} standards. {embedded}")
     return 0
 
 
@@ -55,6 +63,8 @@ def _match(args: argparse.Namespace) -> int:
     for warning in doc.warnings:
         print(f"note: {warning}", file=sys.stderr)
     index = match.MatchIndex.build(snap)
+    if index.notice:
+        print(f"note: {index.notice}", file=sys.stderr)
     result = match.rank(index, match.Programme(doc.title, doc.text, args.level, route), top=args.top,
                         precedents=not args.no_precedents)
     for warning in result.warnings:
@@ -62,7 +72,8 @@ def _match(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([c.to_json() for c in result.candidates], ensure_ascii=False, indent=2))
         return 0
-    print(f"Programme: {doc.title or '(untitled)'}  ·  snapshot {snap.date}")
+    level = f"  ·  level {result.level} ({result.level_source})" if result.level else ""
+    print(f"Programme: {doc.title or '(untitled)'}  ·  snapshot {snap.date}{level}")
     if not result.candidates:
         print("No standard matches.")
         return 0
@@ -73,6 +84,9 @@ def _match(args: argparse.Namespace) -> int:
             why += f"; precedent: {c.precedents[0].title}"
         print(f"{c.rank:>2}  {c.reference:<9} {c.title[:44]:<44} {c.level:>3}  {(c.route or 'unknown')[:28]:<28} "
               f"{c.score:5.2f}  {c.confidence:<10} {why}")
+        for o in c.options:
+            apart = f" (job titles: {', '.join(o.distinct)})" if o.distinct else ""
+            print(f"    option {o.occupation:<9} {o.title[:60]}  {o.score:.2f}{apart}")
     if result.progression:
         titles = {c.occupation: c.title for c in result.candidates}
         print("\n" + result.progression.explanation(titles))
@@ -130,7 +144,10 @@ def _coverage(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     snap = snapshot.load(Path(args.data_dir) if args.data_dir else None)
     standards = _standards_for(snap, args.standard, args.ksbs)
-    embedder = embed.StaticEmbedder.for_occupations(snap.data.occupations)
+    embedder, reason = embed.load_contextual()
+    if embedder is None:
+        print(f"note: similar meaning is not used ({reason}); coverage is proposed from shared words alone",
+              file=sys.stderr)
     proposal = coverage.propose(structure.modules, standards, embedder)
     if args.json:
         print(json.dumps([{

@@ -1,9 +1,11 @@
 """Map a programme's modules and outcomes to a standard's KSBs: proposal, edits, totals and checks.
 
 Each outcome (with its module's title for context) is compared with each KSB statement: half
-the similarity is shared words (TF-IDF cosine over stemmed words), half is meaning (cosine of
-the static MiniLM vectors, htq.embed). A KSB is proposed as *full* when some outcome reaches
-FULL_AT, *partial* from PARTIAL_AT, otherwise *none*; thresholds read off bench/coverage_quality.py.
+the similarity is shared words (TF-IDF cosine over stemmed words), half is meaning (cosine of the
+contextual all-MiniLM-L6-v2 vectors, htq.embed, rescaled between the space's floor and ceiling).
+Without the model the similarity is the shared words alone. A KSB is proposed as *full* when
+some outcome reaches FULL_AT, *partial* from PARTIAL_AT, otherwise *none*; thresholds and the
+cosine range read off bench/coverage_quality.py.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from htq.embed import StaticEmbedder
+from htq.embed import CONTEXTUAL_COSINE_RANGE, ContextualEmbedder, rescale
 from htq.model import HTQ_LEVELS, KSB_KINDS, StandardContent
 from htq.programme import Module
 from htq.text import terms
@@ -27,7 +29,6 @@ GRADES = (FULL, PARTIAL, NONE)
 PROPOSED, ACCEPTED, CHANGED, REJECTED = "Proposed", "Accepted", "Changed", "Rejected"
 DECISIONS = (PROPOSED, ACCEPTED, CHANGED, REJECTED)
 FULL_AT, PARTIAL_AT = 0.5, 0.38
-COSINE_FLOOR, COSINE_CEILING = 0.2, 0.8
 MAX_EVIDENCE = 3
 MAX_OPTION_SETS = 50_000
 
@@ -107,15 +108,17 @@ def _tfidf(texts: Sequence[str]) -> np.ndarray:
     return matrix / np.where(norms > 0, norms, 1)
 
 
-def similarity(item_texts: Sequence[str], ksb_texts: Sequence[str], embedder: StaticEmbedder) -> np.ndarray:
-    """Return an items x KSBs matrix of similarities in 0..1 (half shared words, half meaning)."""
+def similarity(item_texts: Sequence[str], ksb_texts: Sequence[str], embedder: ContextualEmbedder | None) -> np.ndarray:
+    """Return an items x KSBs matrix of similarities in 0..1 (half shared words, half meaning; words
+    alone without the model)."""
     if not item_texts or not ksb_texts:
         return np.zeros((len(item_texts), len(ksb_texts)), dtype=np.float32)
     vectors = _tfidf([*item_texts, *ksb_texts])
     lexical = vectors[: len(item_texts)] @ vectors[len(item_texts):].T
+    if embedder is None:
+        return lexical
     a, b = embedder.embed_many(list(item_texts)), embedder.embed_many(list(ksb_texts))
-    semantic = np.clip((a @ b.T - COSINE_FLOOR) / (COSINE_CEILING - COSINE_FLOOR), 0, 1)
-    return 0.5 * lexical + 0.5 * semantic
+    return 0.5 * lexical + 0.5 * rescale(a @ b.T, CONTEXTUAL_COSINE_RANGE)
 
 
 def grade(score: float) -> str:
@@ -129,7 +132,8 @@ def confidence(score: float) -> str:
     return "high" if distance >= 0.1 else "medium" if distance >= 0.05 else "low"
 
 
-def propose(modules: Sequence[Module], standards: Sequence[StandardContent], embedder: StaticEmbedder) -> Proposal:
+def propose(modules: Sequence[Module], standards: Sequence[StandardContent],
+            embedder: ContextualEmbedder | None) -> Proposal:
     """Return a proposed grade, evidence and confidence for every KSB of every standard given."""
     items = _items(modules)
     ksbs = [(s, k) for s in standards for k in s.ksbs]

@@ -1,78 +1,95 @@
 """Rank the standards a programme could align to, with the evidence that put each one there.
 
-Three kinds of evidence, each on a 0..1 scale (measured in bench/match_quality.py):
+Measured on real provider course pages (bench/match_quality.py, the development set):
 
-- lexical: a field-weighted BM25 over each occupation's title, job titles, keywords, SOC and map
-  names, summary and, where known, KSBs and duties, as a share of the most the query could score;
-- semantic: the cosine between the programme and the occupation in a static word-piece vector
-  space distilled from all-MiniLM-L6-v2 (htq.embed), so "computing" finds "software developer";
-- precedent: approved HTQs whose titles resemble the programme's point at the standards they were
-  approved against.
+- words in common: BM25 over four fields of each level 4/5 occupation (title x4, job titles x2,
+  keywords, overview and summary), each field its own index, scores added with those weights;
+  words that name the form of study ("FdSc", "HNC", "apprenticeship", "module") are not subject;
+- similar meaning: all-MiniLM-L6-v2 run on onnxruntime (htq.embed). Each standard's document is
+  embedded once per snapshot (htq.embeddings); the programme is split into passages within the
+  model's limit, and a standard's similarity is its best passage's cosine;
+- both are min-max normalised over the candidates and mixed linearly, 0.6 words + 0.4 meaning;
+- precedent: approved HTQs whose titles resemble the programme's title point at the standards
+  they were approved against; it counts 60% for a bare title and 5% once the programme's own
+  text says enough, so a title never outweighs what the programme teaches;
+- level: a level stated on the page or in the text ("Level 5", "HND", "FdSc") discounts
+  standards at the other level by 10%.
 
-content = mean of lexical and semantic; score = 0.4 content + 0.6 precedent, rescaled so that a
-programme with no precedent at all is scored on content alone.
+Options of one standard are ranked as one candidate with the options ordered beneath it. Without
+the model (package missing, checksum wrong) the ranking is words and precedent alone, and the
+result says so.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from htq.embed import StaticEmbedder
-from htq.model import HTQ_LEVELS, Occupation, StandardContent
+from htq import embeddings
+from htq.embed import ContextualEmbedder, load_contextual
+from htq.model import HTQ_LEVELS, Occupation
 from htq.snapshot import Snapshot
 from htq.text import FieldIndex, FieldSpec, stem, surface_forms, terms, words
 
 if TYPE_CHECKING:
     import pandas as pd
 
-# Words that name the kind of qualification, its level or its awarding body, not its subject.
-QUALIFICATION_WORDS = frozenset(stem(w) for w in """
-    fdsc fda fdeng fd foundation degree degrees certificate certificates cert certhe certification
-    diploma diplomas diphe dip hnc hnd higher national education he level levels england pearson btec
-    ncfe cache cmi ncc highfield biiab nocn cskills cpcab aat sfj pal awards award science arts
-    programme modular technical practice integrated professional professionals course
-    qualification qualifications applied studies general""".split())
-# Words every programme page uses whatever its subject.
-PROGRAMME_WORDS = frozenset(stem(w) for w in """
-    module modules credit credits student students learner learners course courses university college
-    year years semester semesters week weeks hour hours assessment assessments coursework exam exams
-    examination examinations entry requirement requirements ucas tuition fee fees graduate graduates
-    career careers employability teaching taught lecture lectures seminar seminars tutorial tutorials
-    campus compulsory optional""".split())
+# Words that name the form of study, not its subject: ignored in the programme and the standards.
+FORM_WORDS = frozenset(stem(w) for w in """
+    fdsc fda fdeng hnc hnd btec pearson diploma certificate degree foundation higher national
+    apprenticeship apprenticeships apprentice apprentices programme course module modules level
+    student students learner learners credit credits semester semesters ucas tuition campus
+    coursework lecture lectures seminar seminars tutorial tutorials timetable""".split())
+# Words a title may hold without naming a subject: a title of only these is ignored.
+GENERIC_TITLE_WORDS = FORM_WORDS | frozenset(stem(w) for w in """
+    fd certhe diphe cert dip certification diplomas degrees certificates qualification qualifications
+    award awards ncfe cache cmi aat sfj highfield nocn cpcab biiab cskills england levels
+    specification specifications overview introduction about summary description handbook details
+    information structure outline syllabus prospectus page content contents document draft
+    programmes courses unit units studies study applied general integrated technical professional
+    arts science practice modular education he hons ba bsc msc year""".split())
 
-CONTENT_FIELDS = {
-    "title": FieldSpec(weight=5.0, b=0.3),
-    "job_titles": FieldSpec(weight=2.5, b=0.5),
-    "keywords": FieldSpec(weight=2.0, b=0.5),
-    "soc": FieldSpec(weight=1.0, b=0.3),
-    "map": FieldSpec(weight=1.0, b=0.3),
-    "summary": FieldSpec(weight=1.0, b=0.75),
-    "ksbs": FieldSpec(weight=1.0, b=0.75),
-}
-PRECEDENT_FIELDS = {"title": FieldSpec(weight=1.0, b=0.5)}
-FIELD_LABELS = {"title": "title", "job_titles": "job titles", "keywords": "keywords",
-                "soc": "occupation (SOC)", "map": "route, pathway and cluster", "summary": "summary",
-                "ksbs": "KSBs and duties"}
-
-SEMANTIC_WEIGHT = 0.5
-PRECEDENT_WEIGHT = 0.6
-# Precedent rests on the title alone; once the programme's own text has this many subject words,
-# the precedent weight is halved so that what the programme teaches decides.
+FIELD_WEIGHTS = {"title": 4.0, "job_titles": 2.0, "keywords": 1.0, "summary": 1.0}
+FIELD_LABELS = {"title": "title", "job_titles": "job titles", "keywords": "keywords", "summary": "overview and summary"}
+DENSE_WEIGHT = 0.4
+TITLE_REPEAT = 1
+PRECEDENT_WEIGHT = 0.6        # for a title with little text
+# Once the programme's own text has RICH_TEXT_TERMS subject words, precedent (which rests on the
+# title alone) only breaks near ties: on the development set it added nothing, and at 0.2 a
+# misleading title could outrank what the text teaches.
+PRECEDENT_WEIGHT_RICH = 0.05
 RICH_TEXT_TERMS = 20
-COSINE_FLOOR, COSINE_CEILING = 0.2, 0.8  # cosines below the floor mean nothing here; above the ceiling, a match
-LEXICAL_FULL_MARKS = 0.5
-TITLE_REPEAT = 3
-LEVEL_UP_PENALTY = 0.9
-HIGH, MEDIUM, LOW = "high", "medium", "low"
+OTHER_LEVEL = 0.9
+PASSAGE_TOKENS = 128
+MAX_PASSAGES = 16             # about 2,000 word pieces: the first 1,500 words or so of a programme
+MAX_PROGRESSION_PARTS = 40
 MIN_SEGMENT_WORDS = 3
 PROGRESSION_SHARE = 0.25
+# A word is shown as "in common" only where it is distinctive: in at most this share of standards.
+DISTINCTIVE_SHARE = 0.15
+# Words any occupation's text may use about whom it serves or how: never shown as "words in common".
+GENERIC_WORDS = frozenset(stem(w) for w in """
+    user users client clients customer customers people person organisation organisations stakeholder
+    stakeholders team teams work working role roles service services""".split())
+HIGH, MEDIUM, LOW = "high", "medium", "low"
+# Bands from the first candidate's lead over the next standard and its best cosine (bench/match_quality.py).
+HIGH_LEAD, MEDIUM_LEAD, MIN_COSINE = 0.12, 0.04, 0.35
+# How often the first candidate was right in each band on the development set (30 level 4/5 course
+# pages, content and full text, 60 rankings), as printed by bench/match_quality.py on 2 Dec 2026.
+BAND_RECORD = {HIGH: (51, 53), MEDIUM: (1, 5), LOW: (1, 2)}
+
+_LEVEL_WORD = {"4": 4, "5": 5, "four": 4, "five": 5}
+_LEVEL = re.compile(r"\b(?:level|lvl|l)\s*[-.]?\s*(4|5|four|five)\b", re.I)
+_QUALIFICATION_LEVEL = (
+    (re.compile(r"\b(?:HNC|Cert\s*HE|CertHE)\b", re.I), 4),
+    (re.compile(r"\b(?:HND|FdSc|FdA|FdEng|Dip\s*HE|DipHE|foundation\s+degree)\b", re.I), 5),
+)
 
 
 @dataclass(frozen=True)
@@ -94,6 +111,15 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class PassageMatch:
+    """A passage of the programme and the standard's sentence it is closest to in meaning."""
+
+    passage: str
+    sentence: str
+    similarity: float
+
+
+@dataclass(frozen=True)
 class Precedent:
     """An approved HTQ whose title resembles the programme's, and the standards it aligns to."""
 
@@ -102,6 +128,16 @@ class Precedent:
     level: int | None
     similarity: float
     occupations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option (occupation) of a standard that has several, and what sets it apart."""
+
+    occupation: str
+    title: str
+    score: float
+    distinct: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,6 +158,8 @@ class Candidate:
     lexical: float = 0.0
     semantic: float = 0.0
     precedent: float = 0.0
+    options: tuple[Option, ...] = ()
+    passages: tuple[PassageMatch, ...] = ()
 
     def to_json(self) -> dict:
         """Return a JSON-ready dict (the CLI's --json shape)."""
@@ -138,9 +176,13 @@ class Candidate:
             "evidence": {"lexical": round(self.lexical, 4), "semantic": round(self.semantic, 4),
                          "precedent": round(self.precedent, 4)},
             "reasons": [{"field": e.field, "terms": list(e.terms)} for e in self.reasons],
+            "passages": [{"passage": p.passage, "sentence": p.sentence, "similarity": round(p.similarity, 3)}
+                         for p in self.passages],
             "precedents": [{"code": p.code, "title": p.title, "level": p.level,
                             "similarity": round(p.similarity, 3), "occupations": list(p.occupations)}
                            for p in self.precedents],
+            "options": [{"occupation": o.occupation, "title": o.title, "score": round(o.score, 4),
+                         "distinct": list(o.distinct)} for o in self.options],
         }
 
 
@@ -170,41 +212,77 @@ class Result:
     warnings: tuple[str, ...] = ()
     scale: float = 1.0  # what the weighted evidence was divided by to give the scores
     precedent_weight: float = 0.0
+    level: int | None = None  # the level used: chosen, or stated in the programme
+    level_source: str = ""    # "chosen", "stated in the title", "stated in the text" or ""
+    dense_weight: float = DENSE_WEIGHT  # 0 when the model is unavailable
 
 
-def match_terms(text: str) -> list[str]:
-    """Return the stemmed subject terms of a text: qualification and programme-page words dropped."""
-    return [t for t in terms(text) if t not in QUALIFICATION_WORDS and t not in PROGRAMME_WORDS]
+# Every programme page develops its learners' skills: the verb and "development" say nothing of the
+# subject (left in, they made Software developer a hub for unrelated pages); "developer" still counts.
+FORM_VERBS = frozenset("develop develops developed developing development developments".split())
+
+
+def subject_terms(text: str) -> list[str]:
+    """Return the stemmed terms of a text without the words that name the form of study."""
+    return [t for t in (stem(w) for w in words(text) if w not in FORM_VERBS) if t not in FORM_WORDS]
+
+
+def title_terms(title: str) -> list[str]:
+    """Return the subject terms of a title; none when it only names the kind of document or qualification."""
+    found = subject_terms(title)
+    return found if any(t not in GENERIC_TITLE_WORDS for t in found) else []
 
 
 def subject_text(text: str) -> str:
-    """Return the text's words with qualification and programme-page words removed."""
-    return " ".join(w for w in words(text) if stem(w) not in QUALIFICATION_WORDS and stem(w) not in PROGRAMME_WORDS)
+    """Return a text's words without the words that name the form of study (what the model reads of a title)."""
+    return " ".join(w for w in words(text) if stem(w) not in GENERIC_TITLE_WORDS)
 
 
-def _occupation_doc(occ: Occupation, content: StandardContent | None) -> dict[str, str]:
-    soc = " ".join([occ.soc2020_title or ""] + [s[1] for s in occ.soc_subgroups])
-    ksb_text = ""
-    if content is not None:
-        ksb_text = " ".join([k.text for k in content.ksbs] + [d.text for d in content.duties])
+def stated_level(title: str, text: str = "") -> tuple[int | None, str]:
+    """Return the level 4 or 5 a programme states (title first, then text) and where; None when
+    it states none or both. A title without subject words ("FdSc", "HNC") is ignored like the rest of it."""
+    for part, where in ((title if title_terms(title) else "", "stated in the title"), (text, "stated in the text")):
+        found = {_LEVEL_WORD[m.group(1).lower()] for m in _LEVEL.finditer(part)}
+        found |= {level for pattern, level in _QUALIFICATION_LEVEL if pattern.search(part)}
+        if len(found) == 1:
+            return found.pop(), where
+        if found:
+            return None, ""
+    return None, ""
+
+
+def _lexical_doc(occ: Occupation) -> dict[str, str]:
     return {
         "title": " ".join(x for x in (occ.title, occ.standard_title or "") if x),
         "job_titles": " ; ".join(occ.job_titles),
         "keywords": " ; ".join(occ.keywords),
-        "soc": soc,
-        "map": " ; ".join(x for x in (occ.route, occ.pathway, occ.cluster) if x),
         "summary": " ".join(x for x in (occ.overview or "", occ.summary or "") if x),
-        "ksbs": ksb_text,
     }
 
 
-def _semantic_doc(occ: Occupation, held: set[str]) -> str:
-    parts = [f"{occ.title}.", occ.overview or ""]
-    if "job_titles" not in held:
-        parts.append(f"Job titles: {'; '.join(occ.job_titles)}.")
-    if "keywords" not in held:
-        parts.append(f"Keywords: {'; '.join(occ.keywords)}.")
-    return " ".join(parts)
+def _pieces(text: str) -> list[str]:
+    """Return a text's lines, long ones cut at sentence ends."""
+    out: list[str] = []
+    for line in re.split(r"[\r\n]+", text):
+        out += embeddings.split_sentences(line)
+    return out
+
+
+def passages(text: str, count_tokens, limit: int = PASSAGE_TOKENS) -> list[str]:
+    """Return the text packed into passages of at most `limit` word pieces (a longer sentence stands alone)."""
+    out: list[str] = []
+    current: list[str] = []
+    size = 0
+    for piece in _pieces(text):
+        n = count_tokens(piece)
+        if current and size + n > limit:
+            out.append(" ".join(current))
+            current, size = [], 0
+        current.append(piece)
+        size += n
+    if current:
+        out.append(" ".join(current))
+    return out
 
 
 @dataclass
@@ -212,78 +290,114 @@ class MatchIndex:
     """Everything matching needs, built once from a snapshot and read-only afterwards."""
 
     occupations: list[Occupation]
-    content: FieldIndex
+    fields: dict[str, FieldIndex]
     precedent: FieldIndex
     htqs: list[tuple[str, str, int | None, tuple[str, ...]]]  # code, title, level, occupation codes
-    embedder: StaticEmbedder
-    vectors: np.ndarray  # one unit vector per occupation
+    distinctive: frozenset[str]
+    embedder: ContextualEmbedder | None
+    vectors: embeddings.StandardVectors | None
+    notice: str = ""  # why meaning is not used, when it is not
     position: dict[str, int] = field(default_factory=dict)
+    keys: list[str] = field(default_factory=list)  # per occupation: its standard (or its own code)
 
     @classmethod
-    def build(cls, snapshot: Snapshot, levels: Sequence[int] = HTQ_LEVELS,
-              hold_out: Iterable[str] = ()) -> MatchIndex:
-        """Return the index over the snapshot's occupations at `levels` (fields in `hold_out` left out)."""
+    def build(cls, snapshot: Snapshot, levels: Sequence[int] = HTQ_LEVELS, hold_out: Iterable[str] = (),
+              embedder: ContextualEmbedder | None | bool = True, folder: Path | None | bool = True) -> MatchIndex:
+        """Return the index over the snapshot's occupations at `levels`.
+
+        `hold_out` names lexical fields left empty (for evaluation); `embedder=True` loads the
+        contextual model (False: words only); `folder=True` keeps the standards' vectors in the
+        snapshot's folder (None: in memory only).
+        """
         held = set(hold_out)
         occupations = [o for o in snapshot.data.occupations if o.level in levels]
-        docs = []
-        for occ in occupations:
-            doc = _occupation_doc(occ, snapshot.data.content.get(occ.reference or ""))
-            docs.append({k: ("" if k in held else v) for k, v in doc.items()})
-        content = FieldIndex(docs, CONTENT_FIELDS, analyse=match_terms)
+        docs = [{k: ("" if k in held else v) for k, v in _lexical_doc(o).items()} for o in occupations]
+        fields = {f: FieldIndex([{f: d[f]} for d in docs], {f: FieldSpec(1.0)}, analyse=subject_terms)
+                  for f in FIELD_WEIGHTS}
+        df: Counter[str] = Counter()
+        for d in docs:
+            df.update(set(subject_terms(" ".join(d.values()))))
+        distinctive = frozenset(t for t, n in df.items() if n <= DISTINCTIVE_SHARE * max(1, len(docs)) and len(t) > 2)
         by_code: dict[str, tuple[str, int | None, list[str]]] = {}
         for occ in occupations:
             for h in occ.htqs:
                 by_code.setdefault(h.code, (h.title, h.level, []))[2].append(occ.code)
         htqs = [(code, t, lvl, tuple(occs)) for code, (t, lvl, occs) in sorted(by_code.items())]
-        precedent = FieldIndex([{"title": t} for _, t, _, _ in htqs], PRECEDENT_FIELDS, analyse=match_terms)
-        embedder = StaticEmbedder.for_occupations(snapshot.data.occupations)
-        vectors = embedder.embed_many([_semantic_doc(o, held) for o in occupations])
-        return cls(occupations, content, precedent, htqs, embedder, vectors,
-                   {o.code: i for i, o in enumerate(occupations)})
+        precedent = FieldIndex([{"title": t} for _, t, _, _ in htqs], {"title": FieldSpec(1.0, b=0.5)},
+                               analyse=subject_terms)
+        notice = ""
+        model: ContextualEmbedder | None = None
+        if embedder is True:
+            model, reason = load_contextual()
+            if model is None:
+                notice = (f"Similar meaning is not used: {reason}. Standards are ranked on words in common "
+                          "and approved-HTQ precedent alone, which is less accurate on real programme text.")
+        elif embedder:
+            model = embedder
+        vectors = None
+        if model is not None:
+            place = snapshot.path if folder is True else (folder or None)
+            vectors = embeddings.current(occupations, snapshot.data.content, model, place)
+        return cls(occupations, fields, precedent, htqs, distinctive, model, vectors, notice,
+                   {o.code: i for i, o in enumerate(occupations)},
+                   [o.reference or o.code for o in occupations])
+
+    def lexical_raw(self, query: list[str]) -> np.ndarray:
+        """Return the weighted BM25 of every occupation for stemmed query terms."""
+        out = np.zeros(len(self.occupations))
+        for f, w in FIELD_WEIGHTS.items():
+            out += w * self.fields[f].scores(query)
+        return out
 
 
-def _lexical_share(index: MatchIndex, query: list[str]) -> np.ndarray:
-    """Return each occupation's BM25F score as a share of the most this query could score."""
-    if not query:
-        return np.zeros(len(index.occupations))
-    ceiling = sum(math.sqrt(n) * index.content.idf(t) for t, n in Counter(query).items())
-    return index.content.scores(query) / ceiling if ceiling > 0 else np.zeros(len(index.occupations))
+def _minmax(x: np.ndarray) -> np.ndarray:
+    lo, hi = float(x.min(initial=0.0)), float(x.max(initial=0.0))
+    return (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
+
+
+def _programme_query(programme: Programme) -> list[str]:
+    return title_terms(programme.title) * TITLE_REPEAT + subject_terms(programme.text)
 
 
 def lexical_scores(index: MatchIndex, programme: Programme) -> np.ndarray:
-    """Return lexical evidence per occupation, 0..1.
-
-    The query is the title's terms three times plus the text's. Occupations keep their BM25F
-    order; the best one scores its share of the most the query could score, counted in full
-    from half (no standard explains every word of a long programme text).
-    """
-    share = _lexical_share(index, match_terms(programme.title) * TITLE_REPEAT + match_terms(programme.text))
-    best = float(share.max(initial=0.0))
-    return share / best * min(1.0, best / LEXICAL_FULL_MARKS) if best > 0 else share
+    """Return words-in-common evidence per occupation, 0..1 (min-max over the candidates)."""
+    return _minmax(index.lexical_raw(_programme_query(programme)))
 
 
-def _query_vector(index: MatchIndex, title: str, text: str) -> np.ndarray | None:
-    vec = index.embedder.embed(subject_text(title))
-    if text.strip():
-        vec = vec + index.embedder.embed(subject_text(text))
-    norm = float(np.linalg.norm(vec))
-    return vec / norm if norm > 0 else None
+def programme_passages(index: MatchIndex, programme: Programme, shown: bool = False) -> list[str]:
+    """Return what the model reads of a programme: passages of its text, the title (if it names a
+    subject) leading the first, so the title is read as one more line of the programme, not a voice
+    of its own. `shown=True` gives the same passages as the programme wrote them (for explanations)."""
+    if index.embedder is None:
+        return []
+    out = passages(programme.text, index.embedder.token_count)
+    if title_terms(programme.title):
+        title = programme.title.strip() if shown else subject_text(programme.title)
+        out = [f"{title}. {out[0]}", *out[1:]] if out else [title]
+    return [p for p in out if p.strip()][:MAX_PASSAGES]
+
+
+def _dense(index: MatchIndex, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Return the passages' vectors and the best cosine of each occupation over the passages."""
+    assert index.embedder is not None and index.vectors is not None
+    vecs = index.embedder.embed_many(texts)
+    cos = vecs @ index.vectors.documents.T
+    return vecs, cos.max(axis=0)
 
 
 def semantic_scores(index: MatchIndex, programme: Programme) -> np.ndarray:
-    """Return semantic evidence per occupation, 0..1, from the cosine to the programme (title and text)."""
-    query = _query_vector(index, programme.title, programme.text)
-    if query is None:
+    """Return similar-meaning evidence per occupation, 0..1 (min-max over the candidates)."""
+    texts = programme_passages(index, programme)
+    if not texts:
         return np.zeros(len(index.occupations))
-    cosine = index.vectors @ query
-    return np.clip((cosine - COSINE_FLOOR) / (COSINE_CEILING - COSINE_FLOOR), 0, 1)
+    return _minmax(_dense(index, texts)[1])
 
 
 def precedent_scores(index: MatchIndex, programme: Programme,
                      exclude: Iterable[str] = ()) -> tuple[np.ndarray, list[Precedent]]:
     """Return per-occupation precedent evidence (0..1) and the HTQs that gave it, most similar first."""
     excluded = set(exclude)
-    query = match_terms(programme.title)
+    query = title_terms(programme.title)
     per_occ = np.zeros(len(index.occupations))
     if not query:
         return per_occ, []
@@ -321,17 +435,28 @@ def level_fit(programme_level: int | None, standard_level: int) -> str:
     return f"level {programme_level} programme, level {standard_level} standard: outside the HTQ rules"
 
 
-def confidence(score: float, margin: float) -> str:
-    """Return the confidence band of a candidate from its score and its lead over the next standard.
-
-    Thresholds read off bench/match_quality.py, which prints how often each band's first
-    candidate is right on the evaluation sets.
-    """
-    if score >= 0.6 and margin >= 0.1:
+def confidence(lead: float, best_cosine: float | None) -> str:
+    """Return the confidence band of a first candidate from its lead over the next standard and,
+    where the model ran, how close in meaning its best passage is (bench/match_quality.py)."""
+    close = best_cosine is None or best_cosine >= MIN_COSINE
+    if lead >= HIGH_LEAD and close:
         return HIGH
-    if score >= 0.4:
+    if lead >= MEDIUM_LEAD and close:
         return MEDIUM
     return LOW
+
+
+def confidence_words(band: str) -> str:
+    """Return what a band means, in words, with how often it was right on real course pages."""
+    right, n = BAND_RECORD[band]
+    record = (f" When the first candidate of a real course page was given this band in our tests, it was right "
+              f"{right} times in {n}." if n else "")
+    meaning = {
+        HIGH: "High confidence: this standard stands clearly ahead of the next one.",
+        MEDIUM: "Medium confidence: this standard leads, but others are close; read the next few too.",
+        LOW: "Low confidence: several standards fit about as well, or none fits closely; check each candidate.",
+    }[band]
+    return meaning + record
 
 
 def segments(text: str) -> list[str]:
@@ -340,36 +465,39 @@ def segments(text: str) -> list[str]:
     return [p for p in parts if len(words(p)) >= MIN_SEGMENT_WORDS]
 
 
+def _part_evidence(index: MatchIndex, parts: list[str]) -> np.ndarray:
+    """Return (parts x occupations) content evidence, each part on its own."""
+    lexical = np.vstack([_minmax(index.lexical_raw(subject_terms(p))) for p in parts])
+    if index.embedder is None or index.vectors is None:
+        return lexical
+    dense = np.vstack([_minmax(row) for row in index.embedder.embed_many(parts) @ index.vectors.documents.T])
+    return (1 - DENSE_WEIGHT) * lexical + DENSE_WEIGHT * dense
+
+
 def _progression(index: MatchIndex, programme: Programme, shortlist: list[int], score: np.ndarray) -> Progression | None:
     """Return the first candidate and another standard when the programme's parts divide between them.
 
     Each part (a line of a few words: a module, an outcome) goes to the shortlisted standard it
     matches best, if clearly; a pair is suggested when the second standard wins at least a quarter
-    of the parts the first does not, and scores at least 60% of the first overall.
+    of the parts, and scores at least 60% of the first overall.
     """
-    parts = segments(programme.text)
+    parts = segments(programme.text)[:MAX_PROGRESSION_PARTS]
     if len(parts) < 4 or len(shortlist) < 2:
         return None
     first = shortlist[0]
+    evidence = _part_evidence(index, parts)
     winners: dict[int, list[str]] = {}
-    for part in parts:
-        lexical = np.clip(_lexical_share(index, match_terms(part)) / LEXICAL_FULL_MARKS, 0, 1)
-        vec = _query_vector(index, part, "")
-        semantic = np.zeros_like(lexical) if vec is None else np.clip(
-            (index.vectors @ vec - COSINE_FLOOR) / (COSINE_CEILING - COSINE_FLOOR), 0, 1)
-        evidence = 0.5 * lexical + 0.5 * semantic
-        best, runner_up = sorted(shortlist, key=lambda i: -evidence[i])[:2]
-        if evidence[best] > 0.25 and evidence[best] - evidence[runner_up] > 0.05:
+    for part, row in zip(parts, evidence):
+        best, runner_up = sorted(shortlist, key=lambda i: -row[i])[:2]
+        if row[best] > 0.25 and row[best] - row[runner_up] > 0.05:
             winners.setdefault(best, []).append(part)
     others = sorted(((i, p) for i, p in winners.items() if i != first), key=lambda kv: -len(kv[1]))
     if not others or first not in winners:
         return None
     second, second_parts = others[0]
     counted = sum(len(v) for v in winners.values())
-    same_standard = index.occupations[first].reference and (
-        index.occupations[first].reference == index.occupations[second].reference)
-    if (same_standard or len(second_parts) < 2 or len(second_parts) / counted < PROGRESSION_SHARE
-            or score[second] < 0.6 * score[first]):
+    if (index.keys[first] == index.keys[second] or len(second_parts) < 2
+            or len(second_parts) / counted < PROGRESSION_SHARE or score[second] < 0.6 * score[first]):
         return None
     return Progression(index.occupations[first].code, index.occupations[second].code,
                        tuple(winners[first]), tuple(second_parts))
@@ -377,28 +505,85 @@ def _progression(index: MatchIndex, programme: Programme, shortlist: list[int], 
 
 def precedent_weight(programme: Programme) -> float:
     """Return how much precedent counts for this programme: less once its own text says enough."""
-    return PRECEDENT_WEIGHT / 2 if len(match_terms(programme.text)) >= RICH_TEXT_TERMS else PRECEDENT_WEIGHT
+    return PRECEDENT_WEIGHT_RICH if len(subject_terms(programme.text)) >= RICH_TEXT_TERMS else PRECEDENT_WEIGHT
 
 
-def _lead(index: MatchIndex, score: np.ndarray, order: list[int]) -> float:
-    """Return the first candidate's lead over the next *other* standard (options of one standard score alike)."""
-    if not order:
-        return 0.0
-    key = lambda i: index.occupations[i].reference or index.occupations[i].code  # noqa: E731
-    following = next((float(score[j]) for j in order[1:] if key(j) != key(order[0])), 0.0)
-    return float(score[order[0]]) - following
+def _group(index: MatchIndex, score: np.ndarray) -> list[list[int]]:
+    """Return the occupations grouped by standard, best standard first, each group's options best first."""
+    groups: dict[str, list[int]] = {}
+    for i in np.argsort(-score, kind="stable"):
+        if score[i] > 0:
+            groups.setdefault(index.keys[int(i)], []).append(int(i))
+    return list(groups.values())
+
+
+def _distinct(index: MatchIndex, members: list[int]) -> dict[int, tuple[str, ...]]:
+    """Return, per option, the job titles the other options of its standard do not share."""
+    titles = {i: set(index.occupations[i].job_titles) for i in members}
+    out = {}
+    for i in members:
+        others = set().union(*(titles[j] for j in members if j != i))
+        out[i] = tuple(t for t in index.occupations[i].job_titles if t not in others)[:4]
+    return out
+
+
+def _shared_title(titles: list[str]) -> str:
+    """Return the standard's name its options share ("Cyber security technologist - Cyber Risk Analyst" ...)."""
+    heads = {t.split(" - ", 1)[0].strip() for t in titles}
+    return heads.pop() if len(heads) == 1 else titles[0]
+
+
+def _passage_matches(index: MatchIndex, i: int, texts: list[str], vecs: np.ndarray | None) -> tuple[PassageMatch, ...]:
+    """Return up to two (programme passage, standard sentence) pairs closest in meaning, distinct passages."""
+    if vecs is None or index.vectors is None or not len(index.vectors.sentence_vectors[i]):
+        return ()
+    sims = vecs @ index.vectors.sentence_vectors[i].T
+    out, used = [], set()
+    for flat in np.argsort(-sims, axis=None):
+        p, s = np.unravel_index(int(flat), sims.shape)
+        if p in used:
+            continue
+        used.add(p)
+        out.append(PassageMatch(_excerpt(texts[p]), index.vectors.sentence_text[i][s], float(sims[p, s])))
+        if len(out) == 2:
+            break
+    return tuple(out)
+
+
+def _excerpt(text: str, limit: int = 240) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _reasons(index: MatchIndex, i: int, query: set[str], forms: dict[str, str]) -> tuple[Evidence, ...]:
+    out = []
+    for f in FIELD_WEIGHTS:
+        hits = [t for t in index.fields[f].matched_terms(query, i).get(f, [])
+                if t in index.distinctive and t not in GENERIC_WORDS]
+        if hits:
+            out.append(Evidence(FIELD_LABELS[f], tuple(dict.fromkeys(forms.get(t, t) for t in hits))[:8]))
+    return tuple(out)
 
 
 def rank(index: MatchIndex, programme: Programme, top: int = 10, precedents: bool = True,
          exclude_htqs: Iterable[str] = ()) -> Result:
-    """Return the best `top` candidates for a programme, best first, with reasons and precedents."""
-    query = match_terms(programme.title) + match_terms(programme.text)
+    """Return the best `top` standards for a programme, best first, with reasons, options and precedents."""
+    query = _programme_query(programme)
     if not query:
         return Result((), None, ("The programme has no subject words to match on: add its title, overview or "
                                  "modules.",))
-    lexical = lexical_scores(index, programme)
-    semantic = semantic_scores(index, programme)
-    content = (1 - SEMANTIC_WEIGHT) * lexical + SEMANTIC_WEIGHT * semantic
+    warnings: list[str] = []
+    lexical = _minmax(index.lexical_raw(query))
+    texts = programme_passages(index, programme)
+    shown = programme_passages(index, programme, shown=True)
+    vecs, best_cos = None, None
+    if texts:
+        vecs, raw_cos = _dense(index, texts)
+        semantic = _minmax(raw_cos)
+        best_cos = raw_cos
+    else:
+        semantic = np.zeros_like(lexical)
+    dense_weight = DENSE_WEIGHT if texts else 0.0
+    content = (1 - dense_weight) * lexical + dense_weight * semantic
     weight = precedent_weight(programme) if precedents else 0.0
     if precedents:
         prec, found = precedent_scores(index, programme, exclude_htqs)
@@ -408,37 +593,41 @@ def rank(index: MatchIndex, programme: Programme, top: int = 10, precedents: boo
     else:
         prec, found, scale = np.zeros_like(content), [], 1.0
         score = content
-    if programme.level == 4:
-        score = np.where(np.array([o.level for o in index.occupations]) == 5, score * LEVEL_UP_PENALTY, score)
-    warnings = []
+    level, level_source = (programme.level, "chosen") if programme.level else stated_level(programme.title, programme.text)
+    if level in HTQ_LEVELS:
+        score = np.where(np.array([o.level for o in index.occupations]) != level, score * OTHER_LEVEL, score)
     if programme.route:
         in_route = np.array([o.route == programme.route for o in index.occupations])
         if in_route.any():
             score = np.where(in_route, score, -1.0)
         else:
             warnings.append(f"No level 4 or 5 standard is in the route “{programme.route}”; all routes were searched.")
-    ranked = [int(i) for i in np.argsort(-score, kind="stable") if score[i] > 0]
-    order = ranked[:top]
+    groups = _group(index, score)
+    lead = float(score[groups[0][0]] - (score[groups[1][0]] if len(groups) > 1 else 0.0)) if groups else 0.0
     forms = surface_forms(f"{programme.title}\n{programme.text}")
     qset = set(query)
     out = []
-    lead = _lead(index, score, ranked)
-    for r, i in enumerate(order):
+    for r, members in enumerate(groups[:top]):
+        i = members[0]
         occ = index.occupations[i]
-        hits = index.content.matched_terms(qset, i)
-        reasons = tuple(Evidence(FIELD_LABELS[f], tuple(dict.fromkeys(forms.get(t, t) for t in ts))[:8])
-                        for f, ts in hits.items())
+        distinct = _distinct(index, members) if len(members) > 1 else {}
+        options = tuple(Option(index.occupations[j].code, index.occupations[j].title, float(score[j]), distinct[j])
+                        for j in members) if len(members) > 1 else ()
+        codes = {index.occupations[j].code for j in members}
+        title = _shared_title([index.occupations[j].title for j in members]) if options else occ.title
         out.append(Candidate(
-            rank=r + 1, reference=occ.reference or occ.code, occupation=occ.code, title=occ.title,
+            rank=r + 1, reference=index.keys[i], occupation=occ.code, title=title,
             level=occ.level, route=occ.route, score=float(score[i]),
-            # Bands were calibrated on first candidates; a later one has no lead, so it is at most "medium".
-            confidence=confidence(float(score[i]), lead if r == 0 else 0.0),
-            level_fit=level_fit(programme.level, occ.level), reasons=reasons,
-            precedents=tuple(p for p in found if occ.code in p.occupations)[:3],
+            # Bands were calibrated on first candidates; a later one has no lead, so it is at most "low".
+            confidence=confidence(lead if r == 0 else 0.0, None if best_cos is None else float(best_cos[i])),
+            level_fit=level_fit(level, occ.level), reasons=_reasons(index, i, qset, forms),
+            precedents=tuple(p for p in found if codes & set(p.occupations))[:3],
             lexical=float(lexical[i]), semantic=float(semantic[i]), precedent=float(prec[i]),
+            options=options, passages=_passage_matches(index, i, shown, vecs),
         ))
-    progression = _progression(index, programme, order[:5], score)
-    return Result(tuple(out), progression, tuple(warnings), scale, weight)
+    progression = _progression(index, programme, [g[0] for g in groups[:5]], score)
+    return Result(tuple(out), progression, tuple(warnings), scale, weight, level, level_source if level else "",
+                  dense_weight)
 
 
 def candidates_frame(result: Result) -> pd.DataFrame:
@@ -451,22 +640,26 @@ def candidates_frame(result: Result) -> pd.DataFrame:
             "Rank": c.rank, "Standard": c.reference, "Occupation": c.occupation, "Title": c.title,
             "Level": c.level, "Route": c.route or "unknown", "Score": round(c.score, 3),
             "Confidence": c.confidence, "Level fit": c.level_fit,
+            "Options": "; ".join(f"{o.occupation} {o.title}" for o in c.options),
             "Lexical evidence": round(c.lexical, 3), "Semantic evidence": round(c.semantic, 3),
             "Precedent evidence": round(c.precedent, 3),
             "Matched words": "; ".join(f"{e.field}: {', '.join(e.terms)}" for e in c.reasons),
+            "Closest passage": c.passages[0].passage if c.passages else "",
+            "Standard's sentence": c.passages[0].sentence if c.passages else "",
             "Precedent HTQs": "; ".join(f"{p.code} {p.title}" for p in c.precedents),
         })
     return pd.DataFrame(rows, columns=["Rank", "Standard", "Occupation", "Title", "Level", "Route", "Score",
-                                       "Confidence", "Level fit", "Lexical evidence", "Semantic evidence",
-                                       "Precedent evidence", "Matched words", "Precedent HTQs"])
+                                       "Confidence", "Level fit", "Options", "Lexical evidence", "Semantic evidence",
+                                       "Precedent evidence", "Matched words", "Closest passage",
+                                       "Standard's sentence", "Precedent HTQs"])
 
 
 def contributions(candidate: Candidate, result: Result) -> dict[str, float]:
-    """Return how much each kind of evidence added to a candidate's score (they sum to the score
-    before the level-4-to-5 discount)."""
-    content_share = (1 - result.precedent_weight) / result.scale
+    """Return how much each kind of evidence added to a candidate's score (they sum to the score)."""
+    factor = OTHER_LEVEL if result.level in HTQ_LEVELS and candidate.level != result.level else 1.0
+    content_share = factor * (1 - result.precedent_weight) / result.scale
     return {
-        "Words in common": content_share * (1 - SEMANTIC_WEIGHT) * candidate.lexical,
-        "Similar meaning": content_share * SEMANTIC_WEIGHT * candidate.semantic,
-        "Approved HTQ precedent": result.precedent_weight * candidate.precedent / result.scale,
+        "Words in common": content_share * (1 - result.dense_weight) * candidate.lexical,
+        "Similar meaning": content_share * result.dense_weight * candidate.semantic,
+        "Approved HTQ precedent": factor * result.precedent_weight * candidate.precedent / result.scale,
     }

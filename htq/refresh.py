@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
-from htq import parse, snapshot, sources
+from htq import embeddings, parse, snapshot, sources
 from htq.model import (
     SOURCE_MAPS_API,
     SOURCE_STANDARD_PAGE,
@@ -231,7 +231,9 @@ def refresh(data_dir: Any, fetcher: sources.Fetcher, endpoints: sources.Endpoint
     )
     _check_not_collapsing(current.data, data)
     snapshot_id = now.strftime("%Y-%m-%dT%H%M%SZ")
-    written = snapshot.write(data, data_dir, snapshot_id=snapshot_id)
+    written = snapshot.write(data, data_dir, snapshot_id=snapshot_id, make_current=False)
+    embeddings.prepare(written, reuse=embeddings.read(current.path))
+    snapshot.set_current(data_dir, written.id)
     removed = snapshot.prune(data_dir, keep)
     return RefreshReport(written.id, current.id, tuple(notices), len(merged), len(standards),
                          sum(1 for s in standards.values() if s.content is not None), fetcher.requests, tuple(removed))

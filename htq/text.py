@@ -22,7 +22,7 @@ STOP_WORDS = frozenset(
     may me more most must my no nor not of off on once only or other our ours out over own same
     she should so some such than that the their them then there these they this those through to
     too under until up use used using very via was we were what when where which while who whom
-    why will with within would you your e g eg ie including include includes level""".split()
+    why will with within would you your e g eg ie including include includes level non""".split()
 )
 
 

@@ -14,14 +14,18 @@ st.caption("Paste your programme's title, overview, modules and learning outcome
            "The tool ranks the level 4 and 5 standards it could align to and shows the evidence for each. "
            "Nothing you paste leaves this server or is stored.")
 
+ui.model_notice()
+
 with st.form("programme"):
     st.text_input("Programme title", key="m_title", max_chars=300, placeholder="e.g. FdSc Software Development",
-                  help="The title counts most. Qualification words (FdSc, HNC, Diploma…) are ignored.")
+                  help="The title is read as the first line of the programme. Qualification words (FdSc, HNC, Diploma…) are ignored, and a title that only "
+                       "says “Programme specification” or “Course overview” is left out.")
     c1, c2, c3 = st.columns([2, 3, 2])
     c1.radio("Programme level", (None, 4, 5), key="m_level", horizontal=True,
              format_func=lambda v: "Not set" if v is None else f"Level {v}",
-             help="A level 5 programme may align to a level 4 standard; level 4 against level 5 needs contact with "
-                  "Skills England first.")
+             help="Standards at the other level are discounted a little. Not set: a level the title or text states "
+                  "(“Level 5”, HNC, HND, FdSc) is used. A level 5 programme may align to a level 4 standard; level 4 "
+                  "against level 5 needs contact with Skills England first.")
     c2.selectbox("Route", ["", *route_names], key="m_route", format_func=lambda r: r or "Any route",
                  help="Only rank standards in one route of the occupational maps.")
     c3.slider("Candidates to show", 5, 30, 10, key="m_top", help="How many ranked standards to list.")
@@ -50,6 +54,8 @@ if "match" in st.session_state:
     for note in [*notes, *result.warnings]:
         st.info(note, icon=":material/info:")
     st.subheader(f"Candidates for “{ui.plain(programme.title or 'untitled programme')}”")
+    if result.level and result.level_source != "chosen":
+        st.caption(f"Level {result.level}, {result.level_source}, was used: standards at the other level are discounted.")
     if not result.candidates:
         st.warning("No standard matches. Add the programme's overview or module titles and try again.")
     else:

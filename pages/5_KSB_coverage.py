@@ -15,6 +15,8 @@ st.caption("Skills England expects every KSB of the standard to be covered; part
            "better delivered in the workplace. Give the programme's modules and outcomes; the tool proposes a "
            "mapping; your team accepts, changes or rejects each row; download the filled KSB mapping sheet.")
 
+ui.model_notice()
+
 st.subheader("1. Standards")
 st.multiselect("Standards to map against", list(choices), key="standards", format_func=choices.get,
                placeholder="Choose one, or several for occupational progression",

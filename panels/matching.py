@@ -54,23 +54,29 @@ def _toggle_shortlist(code: str) -> None:
 
 
 def candidate_card(c: match.Candidate, precedents: bool) -> None:
-    """Draw one candidate: score, confidence, level fit, reasons, precedents, open and shortlist."""
+    """Draw one candidate: score, confidence, level fit, options, reasons, precedents, open and shortlist."""
     with st.container(border=True):
         head, side = st.columns([5, 2])
         head.markdown(f"**{c.rank}. {plain(c.title)}** · {c.reference} · Level {c.level} · {plain(c.route or 'route unknown')}  \n"
-                      f"{_CONFIDENCE_ICON[c.confidence]} Score {c.score:.2f} · Level fit: {c.level_fit}")
+                      f"{_CONFIDENCE_ICON[c.confidence] if c.rank == 1 else ''} Score {c.score:.2f} · Level fit: {c.level_fit}")
         side.progress(min(1.0, max(0.0, c.score)), text=f"score {c.score:.2f}")
-        why = [f"- **{e.field}**: {', '.join(plain(t) for t in e.terms)}" for e in c.reasons]
-        if c.semantic >= 0.5:
-            why.append(f"- **similar in meaning** to the standard's title, overview, job titles and keywords "
-                       f"(semantic evidence {c.semantic:.2f})")
+        if c.rank == 1:
+            head.caption(match.confidence_words(c.confidence))
+        if c.options:
+            head.markdown("Options of this standard, best match first:  \n" + "  \n".join(
+                f"{k + 1}. {plain(o.title)} ({o.occupation}, score {o.score:.2f})"
+                + (f" — job titles only this option lists: {plain(', '.join(o.distinct))}" if o.distinct else "")
+                for k, o in enumerate(c.options)))
+        why = [f"- **words in common, {e.field}**: {', '.join(plain(t) for t in e.terms)}" for e in c.reasons]
+        why += [f"- **similar in meaning** (cosine {p.similarity:.2f}): your text “{plain(p.passage)}” is close to the "
+                f"standard's “{plain(p.sentence)}”" for p in c.passages]
         if precedents and c.precedents:
             why += [f"- **precedent**: approved HTQ {p.code} “{plain(p.title)}” (level {p.level}), title similarity "
                     f"{p.similarity:.2f}" for p in c.precedents]
         with st.expander("Why this standard"):
             st.markdown("\n".join(why) or "Only weak evidence: few words in common.")
         left, right = st.columns([1, 1])
-        left.page_link(PAGE["Standard"], label="Open the standard", icon=":material/open_in_new:",
+        left.page_link(PAGE["Standard"], label=f"Open {c.title} ({c.reference})", icon=":material/open_in_new:",
                        query_params={"code": c.occupation})
         right.checkbox("Shortlist", key=f"short_{c.occupation}", value=c.occupation in shortlist(),
                        on_change=_toggle_shortlist, args=(c.occupation,),

@@ -23,7 +23,8 @@ def test_match_json_shape():
     rows = json.loads(out.stdout)
     assert [r["rank"] for r in rows] == [1, 2, 3]
     first = rows[0]
-    assert {"rank", "reference", "occupation", "title", "level", "route", "score", "reasons"} <= set(first)
+    assert {"rank", "reference", "occupation", "title", "level", "route", "score", "confidence", "reasons",
+            "precedents", "options", "passages"} <= set(first)
     assert (first["reference"], first["occupation"], first["level"], first["route"]) == ("ST0116", "OCC0116", 4, "Digital")
     assert 0 <= first["score"] <= 1
     assert any("Software" in r["terms"] for r in first["reasons"])

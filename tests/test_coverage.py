@@ -15,7 +15,7 @@ SPEC = FIXTURES / "programmes" / "software-spec.txt"
 
 @pytest.fixture(scope="module")
 def embedder(snap):
-    return embed.StaticEmbedder.for_occupations(snap.data.occupations)
+    return embed.ContextualEmbedder()
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +151,25 @@ def test_standards_rebuilt_from_rows(proposal):
 def test_empty_programme_proposes_no_coverage(snap, embedder):
     empty = coverage.propose([], [snap.data.content["ST0118"]], embedder)
     assert {r.coverage for r in empty.rows} == {NONE}
+
+
+def test_without_the_model_coverage_rests_on_shared_words(snap, structure):
+    words_only = coverage.propose(structure.modules, [snap.data.content["ST0116"]], None)
+    assert len(words_only.rows) == 38
+    texts = ["Design and build responsive user interfaces", "Write SQL queries"]
+    sim = coverage.similarity(texts, ["develop effective user interfaces", "unrelated statement about ethics"], None)
+    assert sim[0, 0] > 0 and sim[1, 1] == 0
+
+
+def test_meaning_finds_coverage_shared_words_miss(snap, embedder):
+    module = programme.Module("DO1", "Monitoring and Reliability",
+                              outcomes=("Collect and analyse logs and metrics to find the cause of a fault",))
+    ksb = ["Interpret logs and metrics data within the appropriate context to identify issues and make informed decisions."]
+    with_model = coverage.similarity([f"{module.title}. {module.outcomes[0]}"], ksb, embedder)[0, 0]
+    words_only = coverage.similarity([f"{module.title}. {module.outcomes[0]}"], ksb, None)[0, 0]
+    assert with_model >= coverage.PARTIAL_AT > words_only * 0.5
+
+
+def test_coverage_constants_are_the_measured_ones():
+    assert (coverage.FULL_AT, coverage.PARTIAL_AT) == (0.5, 0.38)
+    assert coverage.CONTEXTUAL_COSINE_RANGE == (0.1, 0.7)

@@ -15,7 +15,7 @@ SPEC = FIXTURES / "programmes" / "software-spec.txt"
 
 @pytest.fixture(scope="module")
 def mapping(snap):
-    embedder = embed.StaticEmbedder(f"{o.title} {o.overview or ''}" for o in snap.data.occupations)
+    embedder = embed.ContextualEmbedder()
     structure = programme.read_structure(SPEC.read_bytes(), SPEC.name)
     proposal = coverage.propose(structure.modules, [snap.data.content["ST0116"], snap.data.content["ST0118"]], embedder)
     rows = coverage.apply_edits(proposal.rows, [

@@ -118,3 +118,129 @@ def test_candidates_frame_has_one_row_per_candidate(index):
     result = ranked(index, "FdSc Software Development", top=7)
     table = match.candidates_frame(result)
     assert len(table) == 7 and table.iloc[0]["Standard"] == "ST0116"
+
+
+# --- the contextual matcher: what the issue on real programme text asked for ---------------------
+
+ADULT_CARE = ("For people who lead adult social care: leading care teams, person-centred practice, safeguarding "
+              "adults, managing resources, and working with health partners as a deputy or registered manager.")
+
+
+@pytest.mark.parametrize("first_line", ["Programme", "Programme specification", "Course overview", "FdSc", "HNC",
+                                        ""])
+def test_a_generic_first_line_does_not_change_the_ranking(index, first_line):
+    for file in ("software.txt", "nursing.txt", "construction.txt"):
+        doc = documents.read_path(PROGRAMMES / file)
+        plain = refs(match.rank(index, match.Programme("", doc.text)), 10)
+        assert refs(match.rank(index, match.Programme(first_line, doc.text)), 10) == plain, (file, first_line)
+
+
+def test_title_words_count_but_never_outweigh_the_text(index):
+    doc = documents.read_path(PROGRAMMES / "software.txt")
+    misleading = match.rank(index, match.Programme("FdSc Nursing Associate", doc.text))
+    assert misleading.candidates[0].reference == "ST0116"
+    assert match.precedent_weight(match.Programme("x", doc.text)) == match.PRECEDENT_WEIGHT_RICH
+
+
+@pytest.mark.parametrize("title, text, expected", [
+    ("Leader in adult care", "", (None, "")),
+    ("", "This Level 5 programme prepares managers", (5, "stated in the text")),
+    ("HND Business Management", "", (5, "stated in the title")),
+    ("HNC Engineering", "Level 5 units follow", (4, "stated in the title")),
+    ("", "The Level 4 units lead to the Level 5 units", (None, "")),
+    ("", "A level four apprenticeship", (4, "stated in the text")),
+    ("HNC", "a level 5 course", (5, "stated in the text")),  # a bare "HNC" line is ignored, like the rest of it
+])
+def test_a_stated_level_is_read_from_title_or_text(title, text, expected):
+    assert match.stated_level(title, text) == expected
+
+
+def test_the_level_separates_neighbouring_standards(index):
+    at4 = match.rank(index, match.Programme("", "A Level 4 programme. " + ADULT_CARE))
+    at5 = match.rank(index, match.Programme("", "A Level 5 programme. " + ADULT_CARE))
+    assert at4.level == 4 and at4.level_source == "stated in the text"
+    assert at4.candidates[0].reference == "ST0007" and at5.candidates[0].reference == "ST0008"
+    chosen = match.rank(index, match.Programme("", ADULT_CARE, level=5))
+    assert chosen.level_source == "chosen" and chosen.candidates[0].reference == "ST0008"
+
+
+def test_other_level_discount_is_ten_percent(index):
+    free = match.rank(index, match.Programme("", ADULT_CARE, level=None), top=30)
+    at5 = match.rank(index, match.Programme("", ADULT_CARE, level=5), top=30)
+    free_score = {c.reference: c.score for c in free.candidates}
+    for c in at5.candidates:
+        if c.reference in free_score:
+            expected = free_score[c.reference] * (match.OTHER_LEVEL if c.level == 4 else 1.0)
+            assert c.score == pytest.approx(expected, rel=1e-6)
+
+
+def test_options_of_a_standard_are_one_candidate_with_options_beneath(index):
+    result = ranked(index, "Cyber security", "Defend networks, respond to incidents, analyse cyber risk and engineer "
+                                             "secure systems. Penetration testing and threat intelligence.", top=10)
+    cyber = [c for c in result.candidates if c.reference == "ST1021"]
+    assert len(cyber) == 1
+    options = cyber[0].options
+    assert {o.occupation for o in options} == {"OCC1021A", "OCC1021B", "OCC1021C"}
+    assert [o.score for o in options] == sorted((o.score for o in options), reverse=True)
+    assert cyber[0].occupation == options[0].occupation and cyber[0].title == "Cyber security technologist"
+    assert len({c.reference for c in result.candidates}) == len(result.candidates)
+    shape = cyber[0].to_json()
+    assert {"rank", "reference", "occupation", "title", "level", "route", "score", "confidence", "reasons",
+            "precedents", "options"} <= set(shape)
+    assert [o["occupation"] for o in shape["options"]] == [o.occupation for o in options]
+
+
+def test_reasons_quote_passages_and_the_standards_sentences(index, snap):
+    doc = documents.read_path(PROGRAMMES / "software.txt")
+    first = match.rank(index, match.Programme(doc.title, doc.text)).candidates[0]
+    assert first.passages, "the embedder's closest passage and sentence should be shown"
+    known = set(match.embeddings.sentences(snap.occupation(first.occupation), snap.data.content.get("ST0116")))
+    for p in first.passages:
+        assert p.sentence in known
+        words_of = lambda t: " ".join(t.replace(".", " ").split())  # noqa: E731
+        assert words_of(p.passage.rstrip(" …"))[:60] in words_of(doc.title + ". " + doc.text)
+        assert 0 < p.similarity <= 1
+
+
+def test_words_in_common_leave_out_words_every_standard_uses(index):
+    text = ("Learners developed software for users and non-technical clients, and developed their skills in "
+            "programming, databases and web applications.")
+    first = ranked(index, "", text).candidates[0]
+    shown = {t.lower() for e in first.reasons for t in e.terms}
+    assert shown and not shown & {"developed", "non", "users", "skills"}
+
+
+def test_confidence_bands_follow_the_lead_and_are_explained():
+    assert match.confidence(match.HIGH_LEAD, 0.5) == match.HIGH
+    assert match.confidence(match.HIGH_LEAD - 0.001, 0.5) == match.MEDIUM
+    assert match.confidence(match.MEDIUM_LEAD - 0.001, 0.5) == match.LOW
+    assert match.confidence(0.5, match.MIN_COSINE - 0.01) == match.LOW  # nothing close in meaning
+    assert match.confidence(0.5, None) == match.HIGH  # words alone: the lead decides
+    for band in (match.HIGH, match.MEDIUM, match.LOW):
+        right, n = match.BAND_RECORD[band]
+        assert f"right {right} times in {n}" in match.confidence_words(band)
+
+
+def test_fusion_weights_are_the_measured_ones():
+    assert match.DENSE_WEIGHT == 0.4 and match.TITLE_REPEAT == 1 and match.OTHER_LEVEL == 0.9
+    assert match.FIELD_WEIGHTS == {"title": 4.0, "job_titles": 2.0, "keywords": 1.0, "summary": 1.0}
+    assert (match.PRECEDENT_WEIGHT, match.PRECEDENT_WEIGHT_RICH, match.RICH_TEXT_TERMS) == (0.6, 0.05, 20)
+
+
+def test_without_the_model_matching_falls_back_to_words_with_a_notice(snap, monkeypatch):
+    monkeypatch.setattr(match, "load_contextual", lambda: (None, "the model package 'x' is not installed"))
+    fallback = match.MatchIndex.build(snap)
+    assert fallback.embedder is None and "not installed" in fallback.notice and "words in common" in fallback.notice
+    doc = documents.read_path(PROGRAMMES / "software.txt")
+    result = match.rank(fallback, match.Programme(doc.title, doc.text))
+    assert result.dense_weight == 0 and result.candidates[0].reference == "ST0116"
+    assert all(c.semantic == 0 and not c.passages for c in result.candidates)
+    for c in result.candidates:
+        assert sum(match.contributions(c, result).values()) == pytest.approx(c.score, abs=1e-6)
+
+
+def test_long_programmes_are_read_in_bounded_passages(index):
+    text = "\n".join(f"Module {i}: software engineering, testing and databases for web applications." for i in range(400))
+    texts = match.programme_passages(index, match.Programme("", text))
+    assert len(texts) == match.MAX_PASSAGES
+    assert all(index.embedder.token_count(t) <= match.PASSAGE_TOKENS for t in texts)

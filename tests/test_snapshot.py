@@ -42,7 +42,8 @@ def test_fields_from_the_standards_list_say_so(snap):
 
 
 def test_ksbs_kept_with_completeness(snap):
-    assert sorted(snap.data.content) == ["ST0116", "ST0118", "ST0127", "ST1386"]
+    assert sorted(snap.data.content) == ["ST0116", "ST0118", "ST0127", "ST0825", "ST0827", "ST1021", "ST1386"]
+    assert {r for r, c in snap.data.content.items() if not c.complete} == {"ST0127", "ST0827", "ST1021"}
     software = snap.data.content["ST0116"]
     assert software.complete and software.version == "1.1"
     kinds = [k.kind for k in software.ksbs]
