@@ -153,6 +153,17 @@ def ablation(cases: list[dict], index: match.MatchIndex) -> None:
         ("the same, meaning at 0.5", dict(DENSE_WEIGHT=0.5), {}),
         ("the same, meaning at 0.3", dict(DENSE_WEIGHT=0.3), {}),
     ]
+    def mean_pooled(index, texts):
+        vecs = index.embedder.embed_many(texts)
+        mean = vecs.mean(axis=0)
+        return vecs, index.vectors.documents @ (mean / (np.linalg.norm(mean) or 1.0))
+
+    def whole_text(index, texts):
+        vecs = index.embedder.embed_many([" ".join(texts)])  # one passage, cut at the model's 256 pieces
+        return vecs, (vecs @ index.vectors.documents.T)[0]
+
+    rows += [("pooling: mean of the passages' vectors", dict(_dense=mean_pooled), {}),
+             ("pooling: the whole text as one passage", dict(_dense=whole_text), {})]
     for name, constants, kw in rows:
         with patched(**constants):
             parts = [summary(dev_ranks(cases, ours(index, **kw), full)) for full in (False, True)]
@@ -210,6 +221,12 @@ def main() -> None:
     without, firsts = htq_titles(index, False)
     print(line("with precedents (other HTQs' titles)", with_prec))
     print(line("without precedents (standard content only)", without))
+    symmetric = lambda level, _: frozenset(match.HTQ_LEVELS) - {level} if level in match.HTQ_LEVELS else frozenset()  # noqa: E731
+    with patched(discounted_levels=symmetric):
+        print(line("with precedents, other level always discounted", htq_titles(index, True)[0]))
+        print(line("without precedents, other level always discounted", htq_titles(index, False)[0]))
+    with patched(OTHER_LEVEL=1.0):
+        print(line("with precedents, level not used", htq_titles(index, True)[0]))
 
     print("\n4. Hubs: standards ranked first most often")
     dev_firsts = [ours(index)("", case_text(c))[:1] for c in cases]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,9 @@ from pathlib import Path
 import numpy as np
 
 VECTORS_DIR = Path(__file__).resolve().parent / "vectors"
+# ASCII text split as BERT's basic tokenizer does: runs of letters and digits, and every other
+# printable character on its own (whitespace and control characters separate).
+_ASCII_WORD = re.compile(r"[a-z0-9]+|[!-/:-@\[-`{-~]")
 MAX_PIECES_PER_WORD = 100
 MAX_CACHED_WORDS = 200_000
 
@@ -34,6 +38,12 @@ class WordPiece:
 
     @staticmethod
     def _words(text: str) -> list[str]:
+        if text.isascii():  # the common case, same split as below at a fraction of the cost
+            return _ASCII_WORD.findall(text.lower())
+        return WordPiece._words_unicode(text)
+
+    @staticmethod
+    def _words_unicode(text: str) -> list[str]:
         text = unicodedata.normalize("NFD", text.lower())
         out: list[str] = []
         current: list[str] = []
@@ -129,7 +139,7 @@ MINILM_INT8 = ModelSpec(
     sha256="8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6",
 )
 DEFAULT_MODEL = MINILM_INT8
-BATCH_SIZE = 16
+BATCH_SIZE = 8  # measured: 16 costs 120 MB more at peak and is no faster on 2 cores
 
 
 def model_file(spec: ModelSpec) -> Path:

@@ -12,8 +12,9 @@ Measured on real provider course pages (bench/match_quality.py, the development 
 - precedent: approved HTQs whose titles resemble the programme's title point at the standards
   they were approved against; it counts 60% for a bare title and 5% once the programme's own
   text says enough, so a title never outweighs what the programme teaches;
-- level: a level stated on the page or in the text ("Level 5", "HND", "FdSc") discounts
-  standards at the other level by 10%.
+- level: a level chosen on the page or stated in the text ("Level 5", "HND", "FdSc") discounts
+  by 10% standards the programme is unlikely to align to: for an apprenticeship, the other level;
+  for a level 4 qualification, level 5 (a level 5 qualification may align to either).
 
 Options of one standard are ranked as one candidate with the options ordered beneath it. Without
 the model (package missing, checksum wrong) the ranking is words and precedent alone, and the
@@ -67,7 +68,9 @@ PRECEDENT_WEIGHT_RICH = 0.05
 RICH_TEXT_TERMS = 20
 OTHER_LEVEL = 0.9
 PASSAGE_TOKENS = 128
-MAX_PASSAGES = 16             # about 2,000 word pieces: the first 1,500 words or so of a programme
+# The model reads at most this many passages (about 1,500 word pieces, 1,100 words), spread evenly
+# over a longer programme; words in common read all of it. Bounds a query's time (bench/match_speed.py).
+MAX_PASSAGES = 12
 MAX_PROGRESSION_PARTS = 40
 MIN_SEGMENT_WORDS = 3
 PROGRESSION_SHARE = 0.25
@@ -82,10 +85,11 @@ HIGH, MEDIUM, LOW = "high", "medium", "low"
 HIGH_LEAD, MEDIUM_LEAD, MIN_COSINE = 0.12, 0.04, 0.35
 # How often the first candidate was right in each band on the development set (30 level 4/5 course
 # pages, content and full text, 60 rankings), as printed by bench/match_quality.py on 2 Dec 2026.
-BAND_RECORD = {HIGH: (51, 53), MEDIUM: (1, 5), LOW: (1, 2)}
+BAND_RECORD = {HIGH: (50, 52), MEDIUM: (3, 6), LOW: (1, 2)}
 
 _LEVEL_WORD = {"4": 4, "5": 5, "four": 4, "five": 5}
 _LEVEL = re.compile(r"\b(?:level|lvl|l)\s*[-.]?\s*(4|5|four|five)\b", re.I)
+_APPRENTICESHIP = re.compile(r"\bapprentice(?:ship)?s?\b", re.I)
 _QUALIFICATION_LEVEL = (
     (re.compile(r"\b(?:HNC|Cert\s*HE|CertHE)\b", re.I), 4),
     (re.compile(r"\b(?:HND|FdSc|FdA|FdEng|Dip\s*HE|DipHE|foundation\s+degree)\b", re.I), 5),
@@ -214,6 +218,7 @@ class Result:
     precedent_weight: float = 0.0
     level: int | None = None  # the level used: chosen, or stated in the programme
     level_source: str = ""    # "chosen", "stated in the title", "stated in the text" or ""
+    discounted: frozenset[int] = frozenset()  # standard levels discounted for this programme
     dense_weight: float = DENSE_WEIGHT  # 0 when the model is unavailable
 
 
@@ -249,6 +254,38 @@ def stated_level(title: str, text: str = "") -> tuple[int | None, str]:
         if found:
             return None, ""
     return None, ""
+
+
+def is_apprenticeship(programme: Programme) -> bool:
+    """Return whether the programme calls itself an apprenticeship (then its level is its standard's)."""
+    return bool(_APPRENTICESHIP.search(f"{programme.title}\n{programme.text}"))
+
+
+def discounted_levels(level: int | None, apprenticeship: bool) -> frozenset[int]:
+    """Return the standard levels discounted for a programme at `level`.
+
+    An apprenticeship is at its standard's level, so the other level is discounted. A qualification
+    is not: a level 5 HTQ may align to a level 4 standard (178 of the 268 level 5 HTQs in the
+    snapshot do), so nothing is discounted; a level 4 one needs Skills England's agreement before
+    aligning to a level 5 standard, so level 5 is.
+    """
+    if level not in HTQ_LEVELS:
+        return frozenset()
+    if apprenticeship:
+        return frozenset(HTQ_LEVELS) - {level}
+    return frozenset(x for x in HTQ_LEVELS if x > level)
+
+
+def level_note(result: Result) -> str:
+    """Return, in words, how the programme's level was used."""
+    if not result.level:
+        return ""
+    where = "chosen on the page" if result.level_source == "chosen" else result.level_source
+    if not result.discounted:
+        return (f"Level {result.level} ({where}): a level 5 qualification may align to a level 4 or a level 5 "
+                "standard, so neither was discounted.")
+    others = " and ".join(f"level {x}" for x in sorted(result.discounted))
+    return f"Level {result.level} ({where}): {others} standards were discounted by {1 - OTHER_LEVEL:.0%}."
 
 
 def _lexical_doc(occ: Occupation) -> dict[str, str]:
@@ -368,13 +405,23 @@ def programme_passages(index: MatchIndex, programme: Programme, shown: bool = Fa
     """Return what the model reads of a programme: passages of its text, the title (if it names a
     subject) leading the first, so the title is read as one more line of the programme, not a voice
     of its own. `shown=True` gives the same passages as the programme wrote them (for explanations)."""
+    return _read_passages(index, programme)[1 if shown else 0]
+
+
+def _read_passages(index: MatchIndex, programme: Programme) -> tuple[list[str], list[str]]:
+    """Return the passages the model reads and the same passages as written."""
     if index.embedder is None:
-        return []
+        return [], []
     out = passages(programme.text, index.embedder.token_count)
+    read, shown = list(out), list(out)
     if title_terms(programme.title):
-        title = programme.title.strip() if shown else subject_text(programme.title)
-        out = [f"{title}. {out[0]}", *out[1:]] if out else [title]
-    return [p for p in out if p.strip()][:MAX_PASSAGES]
+        model_title, typed = subject_text(programme.title), programme.title.strip()
+        read = [f"{model_title}. {out[0]}", *out[1:]] if out else [model_title]
+        shown = [f"{typed}. {out[0]}", *out[1:]] if out else [typed]
+    keep = [k for k, p in enumerate(read) if p.strip()]
+    if len(keep) > MAX_PASSAGES:  # a long programme: passages spread evenly from first to last
+        keep = [keep[round(j * (len(keep) - 1) / (MAX_PASSAGES - 1))] for j in range(MAX_PASSAGES)]
+    return [read[k] for k in keep], [shown[k] for k in keep]
 
 
 def _dense(index: MatchIndex, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -573,8 +620,7 @@ def rank(index: MatchIndex, programme: Programme, top: int = 10, precedents: boo
                                  "modules.",))
     warnings: list[str] = []
     lexical = _minmax(index.lexical_raw(query))
-    texts = programme_passages(index, programme)
-    shown = programme_passages(index, programme, shown=True)
+    texts, shown = _read_passages(index, programme)
     vecs, best_cos = None, None
     if texts:
         vecs, raw_cos = _dense(index, texts)
@@ -594,8 +640,9 @@ def rank(index: MatchIndex, programme: Programme, top: int = 10, precedents: boo
         prec, found, scale = np.zeros_like(content), [], 1.0
         score = content
     level, level_source = (programme.level, "chosen") if programme.level else stated_level(programme.title, programme.text)
-    if level in HTQ_LEVELS:
-        score = np.where(np.array([o.level for o in index.occupations]) != level, score * OTHER_LEVEL, score)
+    discounted = discounted_levels(level, is_apprenticeship(programme))
+    if discounted:
+        score = np.where(np.isin([o.level for o in index.occupations], list(discounted)), score * OTHER_LEVEL, score)
     if programme.route:
         in_route = np.array([o.route == programme.route for o in index.occupations])
         if in_route.any():
@@ -627,6 +674,7 @@ def rank(index: MatchIndex, programme: Programme, top: int = 10, precedents: boo
         ))
     progression = _progression(index, programme, [g[0] for g in groups[:5]], score)
     return Result(tuple(out), progression, tuple(warnings), scale, weight, level, level_source if level else "",
+                  discounted,
                   dense_weight)
 
 
@@ -656,7 +704,7 @@ def candidates_frame(result: Result) -> pd.DataFrame:
 
 def contributions(candidate: Candidate, result: Result) -> dict[str, float]:
     """Return how much each kind of evidence added to a candidate's score (they sum to the score)."""
-    factor = OTHER_LEVEL if result.level in HTQ_LEVELS and candidate.level != result.level else 1.0
+    factor = OTHER_LEVEL if candidate.level in result.discounted else 1.0
     content_share = factor * (1 - result.precedent_weight) / result.scale
     return {
         "Words in common": content_share * (1 - result.dense_weight) * candidate.lexical,

@@ -54,8 +54,8 @@ if "match" in st.session_state:
     for note in [*notes, *result.warnings]:
         st.info(note, icon=":material/info:")
     st.subheader(f"Candidates for “{ui.plain(programme.title or 'untitled programme')}”")
-    if result.level and result.level_source != "chosen":
-        st.caption(f"Level {result.level}, {result.level_source}, was used: standards at the other level are discounted.")
+    if result.level:
+        st.caption(match.level_note(result))
     if not result.candidates:
         st.warning("No standard matches. Add the programme's overview or module titles and try again.")
     else:

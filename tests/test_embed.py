@@ -78,3 +78,14 @@ def test_the_shipped_snapshot_carries_its_standards_vectors(snap, model):
     assert stored.codes == tuple(o.code for o in occs) and stored.model_sha256 == model.checksum
     assert embeddings.digest_for(occs, snap.data.content) == stored.digest, \
         "the shipped vectors are stale: rebuild the snapshot"
+
+
+def test_the_fast_ascii_split_equals_the_full_basic_tokenizer(snap, model):
+    texts = [f"{o.title}. {o.overview or ''} {o.summary or ''} {'; '.join(o.job_titles)}"
+             for o in snap.data.occupations if o.level in (4, 5)]
+    texts += [f"{k.code}: {k.text}" for c in snap.data.content.values() for k in c.ksbs]
+    texts += ["C++ & C#, e.g. 'SQL'/NoSQL\tdata\x01sets (50%) [v1.2] {x} ~y~ `z` a_b"]
+    ascii_texts = [t for t in texts if t.isascii()]
+    assert len(ascii_texts) > 250
+    for t in ascii_texts:
+        assert model.tokenizer._words(t) == model.tokenizer._words_unicode(t), t[:80]

@@ -157,20 +157,30 @@ def test_a_stated_level_is_read_from_title_or_text(title, text, expected):
 
 def test_the_level_separates_neighbouring_standards(index):
     at4 = match.rank(index, match.Programme("", "A Level 4 programme. " + ADULT_CARE))
-    at5 = match.rank(index, match.Programme("", "A Level 5 programme. " + ADULT_CARE))
-    assert at4.level == 4 and at4.level_source == "stated in the text"
-    assert at4.candidates[0].reference == "ST0007" and at5.candidates[0].reference == "ST0008"
+    at5 = match.rank(index, match.Programme("", "A Level 5 apprenticeship. " + ADULT_CARE))
+    assert at4.level == 4 and at4.level_source == "stated in the text" and at4.discounted == {5}
+    assert at4.candidates[0].reference == "ST0007"
+    assert at5.discounted == {4} and at5.candidates[0].reference == "ST0008"
     chosen = match.rank(index, match.Programme("", ADULT_CARE, level=5))
-    assert chosen.level_source == "chosen" and chosen.candidates[0].reference == "ST0008"
+    assert chosen.level_source == "chosen" and chosen.discounted == frozenset()
+    assert "neither was discounted" in match.level_note(chosen)
+    assert "level 5 standards were discounted by 10%" in match.level_note(at4)
+
+
+@pytest.mark.parametrize("level, apprenticeship, discounted", [
+    (4, False, {5}), (5, False, set()), (4, True, {5}), (5, True, {4}), (None, True, set()), (3, False, set()),
+])
+def test_which_levels_are_discounted(level, apprenticeship, discounted):
+    assert match.discounted_levels(level, apprenticeship) == discounted
 
 
 def test_other_level_discount_is_ten_percent(index):
     free = match.rank(index, match.Programme("", ADULT_CARE, level=None), top=30)
-    at5 = match.rank(index, match.Programme("", ADULT_CARE, level=5), top=30)
+    at4 = match.rank(index, match.Programme("", ADULT_CARE, level=4), top=30)
     free_score = {c.reference: c.score for c in free.candidates}
-    for c in at5.candidates:
+    for c in at4.candidates:
         if c.reference in free_score:
-            expected = free_score[c.reference] * (match.OTHER_LEVEL if c.level == 4 else 1.0)
+            expected = free_score[c.reference] * (match.OTHER_LEVEL if c.level == 5 else 1.0)
             assert c.score == pytest.approx(expected, rel=1e-6)
 
 
@@ -244,3 +254,4 @@ def test_long_programmes_are_read_in_bounded_passages(index):
     texts = match.programme_passages(index, match.Programme("", text))
     assert len(texts) == match.MAX_PASSAGES
     assert all(index.embedder.token_count(t) <= match.PASSAGE_TOKENS for t in texts)
+    assert texts[0].startswith("Module 0:") and "Module 399:" in texts[-1]  # spread from first to last
