@@ -187,6 +187,10 @@ class ContextualEmbedder:
         options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        # Measured on 2 cores (int8 MiniLM, batches of 8 x 128 pieces): basic graph optimisation without
+        # memory patterns is the fastest and peaks lowest (about 265 MB against 295 MB for "all").
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+        options.enable_mem_pattern = False
         try:
             self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own unrelated types for a bad file
