@@ -131,6 +131,31 @@ def test_match_page_submit_text_shows_candidates(page):
     assert at.dataframe[0].value.iloc[0]["Standard"] == "ST0827"
 
 
+def test_match_page_shows_options_passages_confidence_and_level(page):
+    at = page(MATCH)
+    at.text_input(key="m_title").set_value("Cyber Security Technologist Level 4 Apprenticeship")
+    at.text_area(key="m_text").set_value("Defend networks, respond to incidents, analyse cyber risk and engineer "
+                                         "secure systems. Penetration testing and threat intelligence.")
+    at.button[0].click().run()
+    assert not at.exception
+    text = markdown(at)
+    assert "**1. Cyber security technologist** · ST1021" in text
+    assert "Options of this standard, best match first" in text and "OCC1021" in text
+    assert "similar in meaning" in text and "is close to the standard's" in text
+    captions = "\n".join(c.value for c in at.caption)
+    assert "confidence" in captions.lower() and "right" in captions
+    assert "Level 4 (stated in the title)" in captions
+
+
+def test_match_and_coverage_pages_say_when_the_model_is_missing(page, monkeypatch):
+    import ui
+
+    monkeypatch.setattr(ui, "match_index", lambda: type("I", (), {"notice": "Similar meaning is not used: x."})())
+    for script in (MATCH, "pages/5_KSB_coverage.py"):
+        at = page(script)
+        assert any("Similar meaning is not used" in w.value for w in at.warning), script
+
+
 def test_match_page_shortlists_a_candidate(page):
     at = page(MATCH)
     at.text_input(key="m_title").set_value("FdSc Software Development")
