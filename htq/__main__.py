@@ -66,7 +66,7 @@ def _match(args: argparse.Namespace) -> int:
     if index.notice:
         print(f"note: {index.notice}", file=sys.stderr)
     result = match.rank(index, match.Programme(doc.title, doc.text, args.level, route), top=args.top,
-                        precedents=not args.no_precedents)
+                        precedents=not args.no_precedents, eligible_only=not args.all)
     for warning in result.warnings:
         print(f"note: {warning}", file=sys.stderr)
     if args.json:
@@ -83,13 +83,18 @@ def _match(args: argparse.Namespace) -> int:
         if c.precedents:
             why += f"; precedent: {c.precedents[0].title}"
         print(f"{c.rank:>2}  {c.reference:<9} {c.title[:44]:<44} {c.level:>3}  {(c.route or 'unknown')[:28]:<28} "
-              f"{c.score:5.2f}  {c.confidence:<10} {why}")
+              f"{c.score:5.2f}  {c.confidence if c.rank == 1 else '':<10} {why}")
+        if not c.eligible or c.eligibility_notes:
+            print(f"    {c.eligibility}: {' '.join(c.eligibility_notes)}")
         for o in c.options:
             apart = f" (job titles: {', '.join(o.distinct)})" if o.distinct else ""
             print(f"    option {o.occupation:<9} {o.title[:60]}  {o.score:.2f}{apart}")
     if result.progression:
         titles = {c.occupation: c.title for c in result.candidates}
         print("\n" + result.progression.explanation(titles))
+    if result.hidden:
+        print(f"\n{result.hidden} standard(s) that cannot be applied against for HTQ approval were left out; "
+              "--all lists them, labelled.")
     return 0
 
 
@@ -254,6 +259,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=10, help="how many candidates to show (default 10)")
     p.add_argument("--level", type=int, choices=(4, 5), help="the programme's level")
     p.add_argument("--route", help="only standards in this route (e.g. Digital)")
+    p.add_argument("--all", action="store_true",
+                   help="also list standards that cannot be applied against for HTQ approval, each labelled why")
     p.add_argument("--no-precedents", action="store_true",
                    help="rank on the standards' content alone, without approved-HTQ title evidence")
     p.add_argument("--json", action="store_true", help="print a JSON list of candidates")

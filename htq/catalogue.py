@@ -71,6 +71,14 @@ class Eligibility:
         return self.verdict != NOT_ELIGIBLE
 
 
+MAP_URL = "https://occupational-maps.skillsengland.education.gov.uk/maps/occupation/{code}"
+
+
+def map_url(code: str) -> str:
+    """Return the address of an occupation's entry on Skills England's occupational maps."""
+    return MAP_URL.format(code=code)
+
+
 def eligibility(occ: Occupation) -> Eligibility:
     """Return the HTQ eligibility verdict for one occupation, with its reasons in order."""
     reasons: list[Reason] = []

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from htq import embeddings
+from htq import catalogue, embeddings
 from htq.embed import ContextualEmbedder, load_contextual
 from htq.model import HTQ_LEVELS, Occupation
 from htq.snapshot import Snapshot
@@ -164,6 +164,13 @@ class Candidate:
     precedent: float = 0.0
     options: tuple[Option, ...] = ()
     passages: tuple[PassageMatch, ...] = ()
+    eligibility: str = catalogue.ELIGIBLE
+    eligibility_notes: tuple[str, ...] = ()  # what blocks or needs checking, as on the Standard page
+
+    @property
+    def eligible(self) -> bool:
+        """Return whether the standard can be applied against for HTQ approval."""
+        return self.eligibility != catalogue.NOT_ELIGIBLE
 
     def to_json(self) -> dict:
         """Return a JSON-ready dict (the CLI's --json shape)."""
@@ -177,6 +184,7 @@ class Candidate:
             "score": round(self.score, 4),
             "confidence": self.confidence,
             "level_fit": self.level_fit,
+            "eligibility": {"verdict": self.eligibility, "reasons": list(self.eligibility_notes)},
             "evidence": {"lexical": round(self.lexical, 4), "semantic": round(self.semantic, 4),
                          "precedent": round(self.precedent, 4)},
             "reasons": [{"field": e.field, "terms": list(e.terms)} for e in self.reasons],
@@ -219,6 +227,7 @@ class Result:
     level: int | None = None  # the level used: chosen, or stated in the programme
     level_source: str = ""    # "chosen", "stated in the title", "stated in the text" or ""
     discounted: frozenset[int] = frozenset()  # standard levels discounted for this programme
+    hidden: int = 0  # standards that cannot be applied against, left out above the last one shown
     dense_weight: float = DENSE_WEIGHT  # 0 when the model is unavailable
 
 
@@ -334,6 +343,7 @@ class MatchIndex:
     embedder: ContextualEmbedder | None
     vectors: embeddings.StandardVectors | None
     notice: str = ""  # why meaning is not used, when it is not
+    verdicts: list[catalogue.Eligibility] = field(default_factory=list)  # per occupation
     position: dict[str, int] = field(default_factory=dict)
     keys: list[str] = field(default_factory=list)  # per occupation: its standard (or its own code)
 
@@ -376,6 +386,7 @@ class MatchIndex:
             place = snapshot.path if folder is True else (folder or None)
             vectors = embeddings.current(occupations, snapshot.data.content, model, place)
         return cls(occupations, fields, precedent, htqs, distinctive, model, vectors, notice,
+                   [catalogue.eligibility(o) for o in occupations],
                    {o.code: i for i, o in enumerate(occupations)},
                    [o.reference or o.code for o in occupations])
 
@@ -612,8 +623,10 @@ def _reasons(index: MatchIndex, i: int, query: set[str], forms: dict[str, str]) 
 
 
 def rank(index: MatchIndex, programme: Programme, top: int = 10, precedents: bool = True,
-         exclude_htqs: Iterable[str] = ()) -> Result:
-    """Return the best `top` standards for a programme, best first, with reasons, options and precedents."""
+         exclude_htqs: Iterable[str] = (), eligible_only: bool = True) -> Result:
+    """Return the best `top` standards for a programme, best first, with reasons, options, precedents
+    and HTQ eligibility; standards that cannot be applied against are left out unless `eligible_only`
+    is False (then they are listed, labelled)."""
     query = _programme_query(programme)
     if not query:
         return Result((), None, ("The programme has no subject words to match on: add its title, overview or "
@@ -650,6 +663,15 @@ def rank(index: MatchIndex, programme: Programme, top: int = 10, precedents: boo
         else:
             warnings.append(f"No level 4 or 5 standard is in the route “{programme.route}”; all routes were searched.")
     groups = _group(index, score)
+    hidden = 0
+    if eligible_only:
+        shown_groups = []
+        for g in groups:
+            if any(index.verdicts[j].eligible for j in g):
+                shown_groups.append([j for j in g if index.verdicts[j].eligible])
+            elif len(shown_groups) < top:
+                hidden += 1
+        groups = shown_groups
     lead = float(score[groups[0][0]] - (score[groups[1][0]] if len(groups) > 1 else 0.0)) if groups else 0.0
     forms = surface_forms(f"{programme.title}\n{programme.text}")
     qset = set(query)
@@ -671,10 +693,13 @@ def rank(index: MatchIndex, programme: Programme, top: int = 10, precedents: boo
             precedents=tuple(p for p in found if codes & set(p.occupations))[:3],
             lexical=float(lexical[i]), semantic=float(semantic[i]), precedent=float(prec[i]),
             options=options, passages=_passage_matches(index, i, shown, vecs),
+            eligibility=index.verdicts[i].verdict,
+            eligibility_notes=tuple(r.text for r in index.verdicts[i].reasons
+                                    if r.kind in (catalogue.BLOCKS, catalogue.CAUTION)),
         ))
     progression = _progression(index, programme, [g[0] for g in groups[:5]], score)
     return Result(tuple(out), progression, tuple(warnings), scale, weight, level, level_source if level else "",
-                  discounted,
+                  discounted, hidden,
                   dense_weight)
 
 
@@ -687,7 +712,9 @@ def candidates_frame(result: Result) -> pd.DataFrame:
         rows.append({
             "Rank": c.rank, "Standard": c.reference, "Occupation": c.occupation, "Title": c.title,
             "Level": c.level, "Route": c.route or "unknown", "Score": round(c.score, 3),
-            "Confidence": c.confidence, "Level fit": c.level_fit,
+            "Confidence": c.confidence, "Level fit": c.level_fit, "HTQ eligibility": c.eligibility,
+            "Eligibility notes": " ".join(c.eligibility_notes),
+            "Occupational map": catalogue.map_url(c.occupation),
             "Options": "; ".join(f"{o.occupation} {o.title}" for o in c.options),
             "Lexical evidence": round(c.lexical, 3), "Semantic evidence": round(c.semantic, 3),
             "Precedent evidence": round(c.precedent, 3),
@@ -697,7 +724,8 @@ def candidates_frame(result: Result) -> pd.DataFrame:
             "Precedent HTQs": "; ".join(f"{p.code} {p.title}" for p in c.precedents),
         })
     return pd.DataFrame(rows, columns=["Rank", "Standard", "Occupation", "Title", "Level", "Route", "Score",
-                                       "Confidence", "Level fit", "Options", "Lexical evidence", "Semantic evidence",
+                                       "Confidence", "Level fit", "HTQ eligibility", "Eligibility notes",
+                                       "Occupational map", "Options", "Lexical evidence", "Semantic evidence",
                                        "Precedent evidence", "Matched words", "Closest passage",
                                        "Standard's sentence", "Precedent HTQs"])
 

@@ -35,6 +35,9 @@ with st.form("programme"):
     st.file_uploader("…or upload a programme specification", type=[s.lstrip(".") for s in documents.SUFFIXES],
                      key="m_file", help=f".txt, .md, .docx or .pdf, up to {documents.MAX_BYTES // 1024 // 1024} MB. "
                                         "A typed title takes precedence over the document's.")
+    st.toggle("Include standards that cannot be applied against", value=False, key="m_all",
+              help="Off: only standards an HTQ can align to now are listed. On: standards in development, "
+                   "retired or otherwise not eligible are listed too, each labelled with why.")
     st.toggle("Use approved HTQs as precedent", value=True, key="m_precedents",
               help="Approved HTQs with similar titles point to the standards they were approved against. "
                    "Turn off to rank on the standards' content alone.")
@@ -46,7 +49,7 @@ if submitted:
         programme = match.Programme(doc.title, doc.text, st.session_state["m_level"], st.session_state["m_route"] or None)
         with st.spinner("Ranking standards…"):
             result = match.rank(ui.match_index(), programme, top=st.session_state["m_top"],
-                                precedents=st.session_state["m_precedents"])
+                                precedents=st.session_state["m_precedents"], eligible_only=not st.session_state["m_all"])
         st.session_state["match"] = (programme, result, st.session_state["m_precedents"], list(doc.warnings))
 
 if "match" in st.session_state:
@@ -73,6 +76,9 @@ if "match" in st.session_state:
             ui.download_buttons(table, "htq-match", "Candidates", ui.snapshot_notes(snap, {
                 "Programme": programme.title, "Level": str(programme.level or "not set"),
                 "Precedents used": "yes" if precedents else "no"}), key="match_dl")
+        if result.hidden:
+            st.caption(f"{result.hidden} standard(s) that cannot be applied against for HTQ approval now were left "
+                       "out. Turn on “Include standards that cannot be applied against” to see them, labelled.")
         for candidate in result.candidates:
             matching_panel.candidate_card(candidate, precedents)
         matching_panel.shortlist_panel(df)

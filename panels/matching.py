@@ -44,13 +44,23 @@ def programme_from_form(title: str, text: str, upload: Any) -> documents.Documen
                               doc.warnings + typed.warnings)
 
 
-def _toggle_shortlist(code: str) -> None:
+_VERDICT_BADGE = {catalogue.ELIGIBLE: ":green-badge[HTQ eligible]",
+                  catalogue.CHECK_FIRST: ":orange-badge[HTQ eligible – check first]",
+                  catalogue.NOT_ELIGIBLE: ":red-badge[cannot be applied against]"}
+
+
+def _toggle_shortlist(code: str, reason: str = "") -> None:
     chosen = shortlist()
+    reasons = st.session_state.setdefault("shortlist_reasons", {})
     if st.session_state.get(f"short_{code}"):
         if code not in chosen:
             chosen.append(code)
-    elif code in chosen:
-        chosen.remove(code)
+        if reason:
+            reasons[code] = reason
+    else:
+        if code in chosen:
+            chosen.remove(code)
+        reasons.pop(code, None)
 
 
 def candidate_card(c: match.Candidate, precedents: bool) -> None:
@@ -62,6 +72,7 @@ def candidate_card(c: match.Candidate, precedents: bool) -> None:
         side.progress(min(1.0, max(0.0, c.score)), text=f"score {c.score:.2f}")
         if c.rank == 1:
             head.caption(match.confidence_words(c.confidence))
+        head.markdown(f"{_VERDICT_BADGE[c.eligibility]} " + plain(" ".join(c.eligibility_notes)))
         if c.options:
             head.markdown("Options of this standard, best match first:  \n" + "  \n".join(
                 f"{k + 1}. {plain(o.title)} ({o.occupation}, score {o.score:.2f})"
@@ -75,12 +86,22 @@ def candidate_card(c: match.Candidate, precedents: bool) -> None:
                     f"{p.similarity:.2f}" for p in c.precedents]
         with st.expander("Why this standard"):
             st.markdown("\n".join(why) or "Only weak evidence: few words in common.")
-        left, right = st.columns([1, 1])
+        left, middle, right = st.columns([2, 2, 2])
         left.page_link(PAGE["Standard"], label=f"Open {c.title} ({c.reference})", icon=":material/open_in_new:",
                        query_params={"code": c.occupation})
-        right.checkbox("Shortlist", key=f"short_{c.occupation}", value=c.occupation in shortlist(),
-                       on_change=_toggle_shortlist, args=(c.occupation,),
-                       help="Keep this standard for KSB coverage and the committee report.")
+        middle.link_button("Skills England occupational map entry", catalogue.map_url(c.occupation),
+                           icon=":material/open_in_new:", help="The official record of this occupation (opens Skills "
+                                                                "England's occupational maps).")
+        if c.eligible:
+            right.checkbox("Shortlist", key=f"short_{c.occupation}", value=c.occupation in shortlist(),
+                           on_change=_toggle_shortlist, args=(c.occupation,),
+                           help="Keep this standard for KSB coverage and the committee report.")
+        else:
+            reason = "Shortlisted although it cannot be applied against for HTQ approval: " + " ".join(c.eligibility_notes)
+            right.checkbox("Shortlist anyway: I know it cannot be applied against now", key=f"short_{c.occupation}",
+                           value=c.occupation in shortlist(), on_change=_toggle_shortlist, args=(c.occupation, reason),
+                           help="For a standard in development or retired you may still want it on record; the "
+                                "reason it is not eligible goes into the shortlist note and the committee report.")
 
 
 def shortlist_panel(df: pd.DataFrame) -> None:

@@ -40,7 +40,7 @@ def session_programme(snap: snapshot.Snapshot, df: pd.DataFrame) -> store_module
     base = opened or store_module.SavedProgramme(id="", title="")
     matched = st.session_state.get("match")
     title = (st.session_state.get("cov_current_title") or (matched[0].title if matched else "") or base.title)
-    notes = {s.occupation: s.note for s in base.shortlist}
+    notes = {**st.session_state.get("shortlist_reasons", {}), **{s.occupation: s.note for s in base.shortlist if s.note}}
     rows = catalogue.related_rows(df, shortlist())
     entries = tuple(store_module.ShortlistEntry(r.code, r.reference or r.code, r.title, notes.get(r.code, ""),
                                                 r.version, r.standard_status) for r in rows.itertuples())
@@ -59,6 +59,7 @@ def session_programme(snap: snapshot.Snapshot, df: pd.DataFrame) -> store_module
 def open_programme(saved: store_module.SavedProgramme) -> None:
     """Make a saved programme the session's work, so Match and KSB coverage show it."""
     st.session_state["open_programme"] = saved
+    st.session_state.pop("shortlist_reasons", None)
     st.session_state["shortlist"] = [s.occupation for s in saved.shortlist]
     for key in ("match", "cov_mapping", "cov_current_rows", "cov_current_modules", "cov_current_title"):
         st.session_state.pop(key, None)
@@ -76,12 +77,17 @@ def open_programme(saved: store_module.SavedProgramme) -> None:
 
 def committee_tables(saved: store_module.SavedProgramme, snap: snapshot.Snapshot) -> dict[str, pd.DataFrame]:
     """Return the committee report's tables for a saved programme, against the snapshot in use."""
-    verdicts = {s.occupation: catalogue.eligibility(snap.occupation(s.occupation)).verdict
+    verdicts = {s.occupation: catalogue.eligibility(snap.occupation(s.occupation))
                 for s in saved.shortlist if snap.occupation(s.occupation) is not None}
+    why = {code: " ".join(r.text for r in e.reasons if r.kind in (catalogue.BLOCKS, catalogue.CAUTION))
+           for code, e in verdicts.items()}
     shortlist_table = pd.DataFrame([{"Standard": s.reference, "Occupation": s.occupation, "Title": s.title,
-                                     "HTQ eligibility": verdicts.get(s.occupation, "unknown"), "Note": s.note}
+                                     "HTQ eligibility": verdicts[s.occupation].verdict if s.occupation in verdicts
+                                     else "unknown", "Why": why.get(s.occupation, ""),
+                                     "Occupational map": catalogue.map_url(s.occupation), "Note": s.note}
                                     for s in saved.shortlist],
-                                   columns=["Standard", "Occupation", "Title", "HTQ eligibility", "Note"])
+                                   columns=["Standard", "Occupation", "Title", "HTQ eligibility", "Why",
+                                            "Occupational map", "Note"])
     gaps = coverage_module.rows_frame(coverage_module.gaps(saved.mapping))[["Standard", "Code", "Statement", "Coverage",
                                                                            "Notes"]]
     return report.committee_sections(

@@ -125,3 +125,13 @@ def test_coverage_bad_ksb_sheet_exits_2(tmp_path):
     sheet.write_text("Code,Words\nK1,x\n", encoding="utf-8")
     out = run("coverage", "--standard", "ST0117", "--ksbs", str(sheet), str(SPEC))
     assert out.returncode == 2 and "no statement column" in out.stderr
+
+
+def test_match_all_lists_ineligible_standards_labelled():
+    text = ("Cyber security\nNetwork defence, incident response, digital forensics, fraud detection and financial "
+            "crime, penetration testing, threat intelligence.")
+    default = run("match", "--top", "12", "-", stdin=text)
+    assert "left out; --all lists them" in default.stdout and "Fraud control specialist" not in default.stdout
+    rows = json.loads(run("match", "--json", "--all", "--top", "12", "-", stdin=text).stdout)
+    fraud = next(r for r in rows if r["reference"] == "ST1445")
+    assert fraud["eligibility"]["verdict"] == "Not eligible" and fraud["eligibility"]["reasons"]

@@ -255,3 +255,24 @@ def test_long_programmes_are_read_in_bounded_passages(index):
     assert len(texts) == match.MAX_PASSAGES
     assert all(index.embedder.token_count(t) <= match.PASSAGE_TOKENS for t in texts)
     assert texts[0].startswith("Module 0:") and "Module 399:" in texts[-1]  # spread from first to last
+
+
+CYBER = ("Cyber security: network defence, incident response, digital forensics, fraud detection and financial "
+         "crime, penetration testing, threat intelligence.")
+
+
+def test_candidates_carry_eligibility_and_ineligible_ones_are_left_out_by_default(index):
+    default = match.rank(index, match.Programme("", CYBER), top=12)
+    assert all(c.eligible for c in default.candidates) and default.hidden >= 1
+    assert "ST1445" not in refs(default, 12)  # Fraud control specialist: still in development
+    everything = match.rank(index, match.Programme("", CYBER), top=12, eligible_only=False)
+    fraud = next(c for c in everything.candidates if c.reference == "ST1445")
+    assert not fraud.eligible and fraud.eligibility == "Not eligible"
+    assert any("not yet published" in n for n in fraud.eligibility_notes)
+    checked = next(c for c in everything.candidates if c.reference == "ST0516")
+    assert checked.eligibility == "Eligible – check first" and checked.eligibility_notes
+    assert fraud.to_json()["eligibility"] == {"verdict": "Not eligible", "reasons": list(fraud.eligibility_notes)}
+    table = match.candidates_frame(everything)
+    assert {"HTQ eligibility", "Eligibility notes", "Occupational map"} <= set(table.columns)
+    assert table.iloc[0]["Occupational map"].startswith(
+        "https://occupational-maps.skillsengland.education.gov.uk/maps/occupation/OCC")

@@ -147,13 +147,47 @@ def test_match_page_shows_options_passages_confidence_and_level(page):
     assert "Level 4 (stated in the title)" in captions
 
 
-def test_match_and_coverage_pages_say_when_the_model_is_missing(page, monkeypatch):
+@pytest.fixture
+def without_the_model(monkeypatch):
+    """The shared match index rebuilt as if the model package were missing, then rebuilt normally."""
     import ui
+    from htq import match
 
-    monkeypatch.setattr(ui, "match_index", lambda: type("I", (), {"notice": "Similar meaning is not used: x."})())
+    ui._match_index.clear()
+    monkeypatch.setattr(match, "load_contextual", lambda: (None, "the model package 'x' is not installed"))
+    yield
+    monkeypatch.undo()
+    ui._match_index.clear()
+
+
+def test_match_and_coverage_pages_say_when_the_model_is_missing(page, without_the_model):
     for script in (MATCH, "pages/5_KSB_coverage.py"):
         at = page(script)
         assert any("Similar meaning is not used" in w.value for w in at.warning), script
+    at = page(MATCH)
+    at.text_input(key="m_title").set_value("FdSc Software Development")
+    at.button[0].click().run()
+    assert not at.exception and "**1. Software developer** · ST0116" in markdown(at)
+
+
+def test_match_page_lists_only_eligible_standards_unless_asked(page):
+    at = page(MATCH)
+    at.text_input(key="m_title").set_value("Cyber security")
+    at.text_area(key="m_text").set_value("Network defence, incident response, digital forensics, fraud detection and "
+                                         "financial crime, penetration testing, threat intelligence.")
+    at.slider(key="m_top").set_value(12)
+    at.button[0].click().run()
+    assert "Fraud control specialist" not in markdown(at)
+    assert any("cannot be applied against for HTQ approval now were left out" in c.value for c in at.caption)
+    at.toggle(key="m_all").set_value(True)
+    at.button[0].click().run()
+    text = markdown(at)
+    assert "Fraud control specialist" in text and ":red-badge[cannot be applied against]" in text
+    box = at.checkbox(key="short_OCC1445")
+    assert box.label.startswith("Shortlist anyway")
+    box.check().run()
+    assert "OCC1445" in at.session_state["shortlist"]
+    assert "cannot be applied against" in at.session_state["shortlist_reasons"]["OCC1445"]
 
 
 def test_match_page_shortlists_a_candidate(page):
