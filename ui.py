@@ -247,6 +247,12 @@ def listing_columns() -> dict[str, Any]:
             "Occupation", display_text=r"code=(.*)$", help="The occupation code; opens the standard's page.",
             width="small"),
         "Standard": st.column_config.TextColumn("Standard", help="The standard's reference (ST####).", width="small"),
+        "Occupational map": st.column_config.LinkColumn(
+            "Occupational map", display_text="Skills England map entry",
+            help="The occupation's official entry on Skills England's occupational maps (opens their site)."),
+        "Standard page": st.column_config.LinkColumn(
+            "Standard page", help="The standard's page on the Skills England website, where this snapshot knows "
+                                  "its address; otherwise it says so."),
         "Title": st.column_config.TextColumn("Title", width="large"),
         "Level": st.column_config.NumberColumn("Level", format="%d", width="small"),
         "Status date": st.column_config.DateColumn("Status date", format="D MMM YYYY",

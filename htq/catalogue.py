@@ -72,6 +72,7 @@ class Eligibility:
 
 
 MAP_URL = "https://occupational-maps.skillsengland.education.gov.uk/maps/occupation/{code}"
+STANDARD_PAGE_UNKNOWN = "not yet known (a refresh from the standards API records it)"
 
 
 def map_url(code: str) -> str:
@@ -163,6 +164,8 @@ def frame(snapshot: Snapshot) -> pd.DataFrame:
             "htq_titles": "; ".join(h.title for h in occ.htqs),
             "regulated": "Yes" if occ.regulated else ("No" if occ.regulated is False else "Unknown"),
             "regulated_body": occ.regulated_body,
+            "map_url": map_url(occ.code),
+            "standard_url": occ.standard_url or STANDARD_PAGE_UNKNOWN,
             "eligibility": verdict.verdict,
             "htq_eligible": verdict.eligible,
             "full_record": occ.sources.get("code") == "maps_api",
@@ -337,6 +340,8 @@ LISTING_COLUMNS = {
     "eligibility": "HTQ eligibility",
     "htqs": "Approved HTQs",
     "regulated": "Regulated",
+    "map_url": "Occupational map",
+    "standard_url": "Standard page",
 }
 
 

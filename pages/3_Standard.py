@@ -20,6 +20,7 @@ content = snap.data.content.get(occ.reference or "")
 st.title(occ.title)
 st.caption(" · ".join(x for x in (occ.reference, occ.code, f"Level {occ.level}", occ.route or "route unknown") if x))
 
+standard_panel.official_links(occ)
 standard_panel.change_notice(occ)
 standard_panel.eligibility_box(verdict)
 if occ.level in (4, 5):

@@ -116,6 +116,20 @@ def standard_from_url(snap: snapshot.Snapshot, df: pd.DataFrame, asked: str) -> 
     return None
 
 
+def official_links(occ: Any) -> None:
+    """Draw links to the official Skills England records of this occupation and its standard."""
+    left, right = st.columns(2)
+    left.link_button("Occupational map entry (Skills England)", catalogue.map_url(occ.code),
+                     icon=":material/open_in_new:", help="The official record of this occupation on the maps.")
+    if occ.standard_url:
+        right.link_button(f"Standard page {occ.reference or ''} (Skills England)", occ.standard_url,
+                          icon=":material/open_in_new:", help="The standard's official page, with its KSBs.")
+    else:
+        right.caption("The standard's page on the Skills England website is not yet known in this snapshot: its "
+                      "address comes with a refresh from the standards API. Search for "
+                      f"{occ.reference or occ.title} on skillsengland.education.gov.uk meanwhile.")
+
+
 def change_notice(occ: Any) -> None:
     """Say on a standard's page what changed in it since the previous snapshot, if anything."""
     latest = recent_changes()

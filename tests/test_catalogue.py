@@ -149,3 +149,10 @@ def test_cluster_table_counts_every_occupation(df):
     table = catalogue.cluster_table(band)
     assert table["Occupations"].sum() == 284
     assert (table["Level 4"] + table["Level 5"] == table["Occupations"]).all()
+
+
+def test_listings_link_every_standard_to_its_official_records(df):
+    table = catalogue.listing(df)
+    assert (table["Occupational map"] == "https://occupational-maps.skillsengland.education.gov.uk/maps/occupation/"
+            + table["Occupation"]).all()
+    assert (table["Standard page"] == catalogue.STANDARD_PAGE_UNKNOWN).all()  # not in the shipped snapshot

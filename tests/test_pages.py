@@ -454,3 +454,27 @@ def test_alert_after_a_refresh_changes_a_mapped_standard(page, refreshed, snap):
     reworded = alerts_table[alerts_table["Change"] == "KSB reworded"].iloc[0]
     assert reworded["Mapped KSBs affected"] == "K12" and "SD502 still evidence K12" in reworded["What to re-check"]
     assert set(alerts_table["Change"]) >= {"new version", "KSB reworded", "KSB added", "KSB removed"}
+
+
+def test_standard_page_links_to_the_official_records(page):
+    at = page(STANDARD, code="OCC0116")
+    buttons = at.get("link_button")
+    urls = [b.proto.url for b in buttons]
+    assert "https://occupational-maps.skillsengland.education.gov.uk/maps/occupation/OCC0116" in urls
+    assert any("not yet known in this snapshot" in c.value for c in at.caption)
+
+
+def test_committee_report_lists_eligibility_why_and_official_links(snap):
+    from htq import store
+    from panels import saved
+
+    programme = store.SavedProgramme(id="x", title="Cyber", shortlist=(
+        store.ShortlistEntry("OCC1021A", "ST1021", "Cyber security technologist", ""),
+        store.ShortlistEntry("OCC1445", "ST1445", "Fraud control specialist",
+                             "Shortlisted although it cannot be applied against for HTQ approval: not yet published"),
+    ))
+    table = saved.committee_tables(programme, snap)["Candidate standards"]
+    fraud = table[table["Standard"] == "ST1445"].iloc[0]
+    assert fraud["HTQ eligibility"] == "Not eligible" and "not yet published" in fraud["Why"]
+    assert fraud["Note"].startswith("Shortlisted although it cannot be applied against")
+    assert fraud["Occupational map"].endswith("/maps/occupation/OCC1445")
