@@ -25,6 +25,7 @@ from htq.model import (
     SOURCE_MAPS_INDEX,
     SOURCE_STANDARDS_LIST,
     Cluster,
+    Duty,
     Ksb,
     Occupation,
     Pathway,
@@ -207,8 +208,22 @@ def build_tree(folder: Path, raw_records: list[dict[str, Any]]) -> tuple[list[Ro
     return routes, list(routes_raw.get("greenThemes", []))
 
 
+def _source_of(entry: dict[str, Any]) -> tuple[str, str]:
+    """Return (a plain-English sentence naming where a KSB list was copied from, its address)."""
+    primary = (entry.get("source") or {}).get("primary") or {}
+    if primary.get("repository"):
+        url = f"https://github.com/{primary['repository']}"
+        where = f"the GitHub repository {primary['repository']}" + (f" ({primary['path']})" if primary.get("path") else "")
+    elif primary.get("url"):
+        url = primary["url"]
+        where = f"the web page {url}"
+    else:
+        return "Copied from a third-party publication of the standard.", ""
+    return f"Copied from a third-party publication of the standard: {where}, not from Skills England.", url
+
+
 def read_ksbs(folder: Path) -> dict[str, StandardContent]:
-    """Return the KSB lists that hold at least one statement, keyed by ST reference."""
+    """Return the KSB lists and duties that hold at least one statement or duty, keyed by ST reference."""
     raw = _read_json(folder, KSB_FILE)
     out = {}
     for ref, entry in sorted(raw.items()):
@@ -217,22 +232,25 @@ def read_ksbs(folder: Path) -> dict[str, StandardContent]:
             for key, kind in (("knowledge", "knowledge"), ("skills", "skill"), ("behaviours", "behaviour"))
             for item in entry.get(key) or ()
         ]
-        if not ksbs:
+        duties = [Duty(code=d["code"].strip(), text=" ".join(d["text"].split()),
+                       ksbs=tuple(k.strip() for k in d.get("ksbs") or ()))
+                  for d in entry.get("duties") or ()]
+        if not ksbs and not duties:
             continue
-        primary = (entry.get("source") or {}).get("primary") or {}
-        source = ", ".join(x for x in (primary.get("repository"), primary.get("path")) if x)
         note = entry.get("missing") or ""
         if entry.get("source", {}).get("version_basis"):
             note = (note + " " + entry["source"]["version_basis"]).strip()
+        source, url = _source_of(entry)
         out[ref] = StandardContent(
             reference=ref,
             title=entry.get("title") or ref,
             version=entry.get("version"),
             complete=bool(entry.get("complete")),
             ksbs=tuple(ksbs),
-            duties=(),
-            source=source or "third-party copy",
+            duties=tuple(duties),
+            source=source,
             note=note,
+            source_url=url,
         )
     return out
 

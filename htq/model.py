@@ -63,6 +63,7 @@ class StandardContent:
     duties: tuple[Duty, ...] = ()
     source: str = ""
     note: str = ""
+    source_url: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -83,6 +84,7 @@ class StandardContent:
             ),
             source=raw.get("source", ""),
             note=raw.get("note", ""),
+            source_url=raw.get("source_url", ""),
         )
 
 

@@ -113,7 +113,8 @@ def counts(data: SnapshotData) -> dict[str, Any]:
         "clusters": sum(len(p.clusters) for r in data.routes for p in r.pathways),
         "htqs": len({h.code for o in occ for h in o.htqs}),
         "htq_alignments": sum(len(o.htqs) for o in occ),
-        "standards_with_ksbs": len(data.content),
+        "standards_with_ksbs": sum(1 for c in data.content.values() if c.ksbs),
+        "standards_with_duties": sum(1 for c in data.content.values() if c.duties),
         "standards_with_complete_ksbs": sum(1 for c in data.content.values() if c.complete),
         "standards_from_api": len({o.reference for o in occ if o.sources.get("standard_status") == "standards_api"}),
     }

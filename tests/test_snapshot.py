@@ -42,8 +42,16 @@ def test_fields_from_the_standards_list_say_so(snap):
 
 
 def test_ksbs_kept_with_completeness(snap):
-    assert sorted(snap.data.content) == ["ST0116", "ST0118", "ST0127", "ST0825", "ST0827", "ST1021", "ST1386"]
-    assert {r for r, c in snap.data.content.items() if not c.complete} == {"ST0127", "ST0827", "ST1021"}
+    assert sorted(snap.data.content) == ["ST0116", "ST0118", "ST0127", "ST0129", "ST0825", "ST0827", "ST1021",
+                                         "ST1386"]
+    assert {r for r, c in snap.data.content.items() if not c.complete} == {"ST0127", "ST0129", "ST0827", "ST1021"}
+    devops = snap.data.content["ST0825"]
+    assert devops.complete and len(devops.ksbs) == 51 and len(devops.duties) == 13
+    assert devops.duties[0].code == "D1" and "K7" in devops.duties[0].ksbs
+    assert devops.source.startswith("Copied from a third-party publication") and "github.com" in devops.source_url
+    tester = snap.data.content["ST0129"]
+    assert not tester.ksbs and len(tester.duties) == 12 and not tester.complete
+    assert snap.manifest["counts"]["standards_with_ksbs"] == 7 and snap.manifest["counts"]["standards_with_duties"] == 2
     software = snap.data.content["ST0116"]
     assert software.complete and software.version == "1.1"
     kinds = [k.kind for k in software.ksbs]
