@@ -63,17 +63,23 @@ def setup_page(title: str, icon: str = ":material/school:") -> tuple[snapshot.Sn
             st.page_link(file, label=label, icon=page_icon, help=description)
     snap, df = load_or_stop()
     st.sidebar.caption(f"Data: Skills England snapshot of {format_date(snap.date)}.")
+    age = snapshot.age_days(snap)
+    if age is not None and age > snapshot.STALE_AFTER_DAYS:
+        st.warning(f"The data is from {format_date(snap.date)}, {age} days ago. Standards may have been revised, "
+                   "retired or added since: check a standard's official Skills England page before you submit. "
+                   "Your administrator can refresh the data from Skills England (About, For administrators).",
+                   icon=":material/schedule:")
     latest = recent_changes()
     if latest is not None:
         st.info(f"{changes.summary(latest)} See **What changed**.", icon=":material/update:")
     return snap, df
 
 
-def footer() -> None:
-    """Draw the attribution every page carries."""
+def footer(licence: bool = True) -> None:
+    """Draw the attribution every page carries (About states the licence itself, so says it once)."""
     st.divider()
-    st.caption(f"{snapshot.OGL_ATTRIBUTION} Source: Skills England occupational maps and apprenticeship "
-               "standards. See About for provenance and method.")
+    st.caption((f"{snapshot.OGL_ATTRIBUTION} " if licence else "") + "Source: Skills England occupational maps and "
+               "apprenticeship standards. See About for provenance and method.")
 
 
 def format_date(value: str | date | pd.Timestamp | None) -> str:

@@ -79,7 +79,8 @@ HARVEST_SOURCES: dict[str, dict[str, str]] = {
         "short": "KSB copies",
         "name": "KSB lists from third-party copies",
         "detail": "Knowledge, skills and behaviours for a few standards, copied from public GitHub "
-        "repositories and cross-checked against a second copy where one exists.",
+        "repositories and stored pages of third-party sites (each list names its own source and whether it is "
+        "complete), cross-checked against a second copy where one exists.",
         "date": "mixed",
         "file": KSB_FILE,
     },

@@ -234,12 +234,21 @@ def _covering_modules(rows: Sequence[MappingRow]) -> dict[tuple[str, str], set[s
 
 
 def check_criteria(rows: Sequence[MappingRow], modules: Sequence[Module], standard_levels: Mapping[str, int],
-                   options_to_choose: int | None = None) -> list[Check]:
-    """Return the approval criteria checks: coverage, core plus every choice of options, module levels."""
+                   options_to_choose: int | None = None, partial_lists: Iterable[str] = ()) -> list[Check]:
+    """Return the approval criteria checks: coverage, core plus every choice of options, module levels.
+
+    `partial_lists` names standards whose KSB list is known to be partial: their coverage is never
+    shown as complete.
+    """
     checks = []
     uncovered = [r for r in rows if r.coverage == NONE]
     unjustified = [r for r in rows if r.coverage == PARTIAL and not r.notes]
-    if not rows:
+    partial = sorted({r.standard for r in rows} & set(partial_lists))
+    if partial and not uncovered:
+        checks.append(Check("Every KSB covered or justified", "warn",
+                            f"Cannot be confirmed: the KSB list of {', '.join(partial)} is partial, so KSBs missing "
+                            "from it are not checked. Import the full list from the standard's page."))
+    elif not rows:
         checks.append(Check("Every KSB covered or justified", "n/a", "No KSBs to check."))
     elif uncovered:
         checks.append(Check("Every KSB covered or justified", "fail",

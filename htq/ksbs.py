@@ -99,3 +99,46 @@ def read_sheet(blob: bytes, filename: str, reference: str, title: str = "") -> S
     except ProgrammeError as exc:
         raise KsbError(str(exc)) from exc
     return from_rows(rows, reference, title, name)
+
+
+THIRD_PARTY = "Copied from a third-party publication"
+
+
+def provenance(content: StandardContent, standard_version: str | None) -> list[str]:
+    """Return, in plain English, what a user must know before relying on a KSB list: whose copy it
+    is, which version it is against the standard's current one, and whether it is complete."""
+    out = []
+    if content.version and standard_version and content.version != standard_version:
+        out.append(f"These KSBs are version {content.version}; the standard is now at version {standard_version} — "
+                   "check the official page before submitting.")
+    elif not content.version:
+        now = f"; the standard is now at version {standard_version}" if standard_version else ""
+        out.append(f"The source of these KSBs does not say which version of the standard they belong to{now} — "
+                   "check the official page before submitting.")
+    if not content.complete:
+        what = f" Missing: {content.note}" if content.note else ""
+        out.append(f"This list is partial, so coverage of {content.reference} can never be shown as complete "
+                   f"from it.{what}")
+    if content.source.startswith(THIRD_PARTY):
+        out.append(content.source if content.source.endswith(".") else content.source + ".")
+    return out
+
+
+def blank_sheet_xlsx(reference: str, title: str) -> bytes:
+    """Return an empty KSB sheet (Code / Type / Statement) to fill from the standard's page and import."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "KSBs"
+    sheet.append(["Code", "Type", "Statement"])
+    sheet.column_dimensions["C"].width = 100
+    about = book.create_sheet("About")
+    about.append([f"KSBs of {reference} {title}".strip()])
+    about.append(["Copy each knowledge (K), skill (S) and behaviour (B) statement from the standard's page on the "
+                  "Skills England website, one per row, then import this file on the KSB coverage page."])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

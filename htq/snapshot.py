@@ -23,6 +23,7 @@ import secrets
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -359,32 +360,56 @@ def load_path(folder: Path) -> Snapshot:
     return Snapshot(id=manifest.get("id", folder.name), path=folder, manifest=manifest, data=data)
 
 
-def provenance_markdown(manifest: dict[str, Any]) -> str:
-    """Return the PROVENANCE.md text of a snapshot: date, sources, counts and attribution."""
+STALE_AFTER_DAYS = 90
+
+
+def age_days(snap: Snapshot, today: date | None = None) -> int | None:
+    """Return how many days old the snapshot's data is (None when its date is unreadable)."""
+    try:
+        return ((today or date.today()) - date.fromisoformat(snap.date[:10])).days
+    except ValueError:
+        return None
+
+
+def provenance_markdown(manifest: dict[str, Any], for_people: bool = False) -> str:
+    """Return the PROVENANCE.md text of a snapshot: date, sources, counts and attribution.
+
+    `for_people=True` gives the version the About page shows: no build commands or file names, the
+    licence left to the page.
+    """
     c = manifest.get("counts", {})
     levels = ", ".join(f"L{k} {v:,}" for k, v in c.get("by_level", {}).items())
-    lines = [
-        "# Data provenance",
-        "",
-        f"Snapshot **{manifest.get('id')}**, data of **{manifest.get('snapshot_date')}**, "
-        f"made by `{manifest.get('origin', 'unknown')}`. This file is written by the tool; do not edit it by hand.",
-        "",
-        OGL_ATTRIBUTION + f" ({OGL_URL})",
-        "",
-        "## Sources",
-        "",
-        "| Source | What it gives | Date of the data | File |",
-        "|---|---|---|---|",
-    ]
-    for sid, src in manifest.get("sources", {}).items():
-        lines.append(f"| {src.get('name', sid)} (`{sid}`) | {src.get('detail', '')} | {src.get('date') or '—'} | "
-                     f"{('`' + src['file'] + '`') if src.get('file') else '—'} |")
+    if for_people:
+        lines = [f"The data is a snapshot of **{manifest.get('snapshot_date')}**.", "",
+                 "| Source | What it gives | Date of the data |", "|---|---|---|"]
+        lines += [f"| {src.get('name', sid)} | {src.get('detail', '')} | {src.get('date') or '—'} |"
+                  for sid, src in manifest.get("sources", {}).items()]
+        lines += ["", "Each standard's page names the source of every fact it shows.", ""]
+    else:
+        lines = [
+            "# Data provenance",
+            "",
+            f"Snapshot **{manifest.get('id')}**, data of **{manifest.get('snapshot_date')}**, "
+            f"made by `{manifest.get('origin', 'unknown')}`. This file is written by the tool; do not edit it by hand.",
+            "",
+            OGL_ATTRIBUTION + f" ({OGL_URL})",
+            "",
+            "## Sources",
+            "",
+            "| Source | What it gives | Date of the data | File |",
+            "|---|---|---|---|",
+        ]
+        for sid, src in manifest.get("sources", {}).items():
+            lines.append(f"| {src.get('name', sid)} (`{sid}`) | {src.get('detail', '')} | {src.get('date') or '—'} | "
+                         f"{('`' + src['file'] + '`') if src.get('file') else '—'} |")
+        lines += [
+            "",
+            "Every occupation record keeps, per field, the source that gave it (`sources` in "
+            "`occupations.json`); the app shows it on each standard's page.",
+            "",
+        ]
     lines += [
-        "",
-        "Every occupation record keeps, per field, the source that gave it (`sources` in "
-        "`occupations.json`); the app shows it on each standard's page.",
-        "",
-        "## Counts",
+        "## Counts" if not for_people else "**What it holds**",
         "",
         f"- Occupations on the maps: {c.get('occupations', 0):,} ({levels})",
         f"- Full occupation records (route, pathway, cluster, summary, HTQs): {c.get('full_records', 0):,}",
@@ -394,7 +419,7 @@ def provenance_markdown(manifest: dict[str, Any]) -> str:
         f"- Standards with KSBs: {c.get('standards_with_ksbs', 0)} "
         f"({c.get('standards_with_complete_ksbs', 0)} complete lists)",
         "",
-        "## What this snapshot does not know",
+        "## What this snapshot does not know" if not for_people else "**What it does not know**",
         "",
         "- KSBs and duties for all but the standards counted above; duty-to-KSB links.",
         "- Review, approval and last-changed dates, and the statutory regulation flag, except where a "
@@ -403,7 +428,9 @@ def provenance_markdown(manifest: dict[str, Any]) -> str:
         "route, status and version from the apprenticeship standards list where it has the standard).",
         "- Awarding bodies of HTQs whose titles do not name one.",
         "",
-        "A refresh from the live Skills England APIs (`python -m htq refresh`) brings these.",
+        ("A refresh from the live Skills England sources brings these; your administrator can run one "
+         "(see For administrators)." if for_people else
+         "A refresh from the live Skills England APIs (`python -m htq refresh`) brings these."),
         "",
     ]
     return "\n".join(lines)

@@ -13,8 +13,8 @@ st.title("What changed")
 st.caption("Standards are revised: versions change, KSBs are added, removed or reworded, standards retire and new ones "
            "are approved. Compare two kept snapshots to see what a programme mapped to the older one must re-check.")
 if len(kept) < 2:
-    st.info(f"Only one snapshot is kept ({snap.id}). Refresh from the live Skills England sources with "
-            "`python -m htq refresh` to see what changes.", icon=":material/info:")
+    st.info(f"Only one snapshot is kept ({snap.id}). Changes appear here once your administrator refreshes the "
+            "data from the live Skills England sources (About, For administrators).", icon=":material/info:")
     ui.footer()
     st.stop()
 

@@ -21,7 +21,7 @@ st.markdown(f"{snapshot.OGL_ATTRIBUTION} [Open Government Licence v3.0]({snapsho
             "Apprenticeships and Technical Education, IfATE).")
 
 st.header("Data provenance")
-st.markdown(snapshot.provenance_markdown(snap.manifest).split("\n", 1)[1])
+st.markdown(snapshot.provenance_markdown(snap.manifest, for_people=True))
 kept = snapshot.list_snapshots(snap.path.parent.parent)
 if len(kept) > 1:
     st.caption("Snapshots kept: " + ", ".join(s["id"] for s in kept))
@@ -35,4 +35,7 @@ st.markdown(ui.doc("accessibility"))
 st.header("Feedback")
 st.markdown(ui.feedback_text())
 
-ui.footer()
+st.header("For administrators")
+st.markdown(ui.doc("administrators"))
+
+ui.footer(licence=False)

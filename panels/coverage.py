@@ -21,9 +21,13 @@ def ksb_lists(snap: snapshot.Snapshot, references: Sequence[str]) -> list[Any]:
     out = []
     for ref in references:
         known = imported.get(ref) or snap.data.content.get(ref)
-        if known is not None:
+        if known is not None and known.ksbs:
             origin = "imported" if ref in imported else "from the snapshot"
-            st.caption(f"{ref}: {len(known.ksbs)} KSBs {origin}" + ("" if known.complete else " (list may be incomplete)"))
+            st.caption(f"{ref}: {len(known.ksbs)} KSBs {origin}" + ("" if known.complete else " (a partial list)"))
+            if ref not in imported:
+                occs = snap.occupations_of(ref)
+                for line in ksbs_module.provenance(known, occs[0].version if occs else None):
+                    st.warning(plain(line), icon=":material/history_edu:")
             out.append(known)
             continue
         with st.expander(f"{ref}: this snapshot has no KSBs — import them", expanded=True):
@@ -177,7 +181,8 @@ def mapping_review(snap: snapshot.Snapshot, df: pd.DataFrame, title: str, option
               if ref in {s.reference for s in standards}}
     tabs = st.tabs(["Criteria checks", "Totals by K/S/B", "Gaps", "Coverage matrix", "By duty"])
     with tabs[0]:
-        for check in coverage_module.check_criteria(rows, modules, levels, options_to_choose):
+        partial = [s.reference for s in standards if not s.complete]
+        for check in coverage_module.check_criteria(rows, modules, levels, options_to_choose, partial):
             st.markdown(f"{_CHECK_ICON[check.status]} **{check.name}** — {check.status.upper()}: {plain(check.detail)}")
     with tabs[1]:
         totals = coverage_module.totals(rows)

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from htq import catalogue, snapshot
+from htq import ksbs as ksbs_module
 from ui import PAGE, download_buttons, format_date, plain, recent_changes, search_index
 
 _REASON_ICON = {catalogue.MEETS: ":material/check_circle:", catalogue.CAUTION: ":material/warning:",
@@ -45,24 +46,41 @@ def related_links(title: str, rows: pd.DataFrame) -> None:
 
 
 def ksb_section(occ: Any, content: Any) -> None:
-    """Draw a standard's KSBs and duties, or say plainly that this snapshot lacks them."""
-    if content is None:
+    """Draw a standard's KSBs and duties with where they came from, or say plainly where to find them."""
+    if content is None or not content.ksbs:
         if occ.reference:
-            st.info(f"This snapshot does not hold the knowledge, skills and behaviours (or duties) of "
-                    f"{occ.reference}. Skills England publishes them on the standard's page and in its "
-                    "apprenticeship standards API: run `python -m htq refresh` to fetch them for every standard.",
-                    icon=":material/info:")
+            where = (f"on [the standard's page]({occ.standard_url})" if occ.standard_url else
+                     f"on the standard's page on the Skills England website (search for {occ.reference})")
+            st.info(f"This snapshot does not hold the knowledge, skills and behaviours of {occ.reference}. Skills "
+                    f"England publishes them {where}. Copy them into a blank KSB sheet and import it on KSB coverage "
+                    "to map your programme against them.", icon=":material/info:")
+            left, right = st.columns(2)
+            left.download_button("Blank KSB sheet (.xlsx)", ksbs_module.blank_sheet_xlsx(occ.reference, occ.title),
+                                 file_name=f"{occ.reference.lower()}-ksb-sheet.xlsx", key="blank_ksb_sheet",
+                                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                 icon=":material/table_view:", help="Code, Type and Statement columns to fill in.")
+            right.page_link(PAGE["KSB coverage"], label=f"Import {occ.reference}'s KSBs on KSB coverage",
+                            icon=":material/upload_file:", query_params={"standards": occ.reference})
         else:
             st.info("No standard reference is known for this occupation, so there are no KSBs to show.",
                     icon=":material/info:")
+        if content is None or not content.duties:
+            return
+        st.caption(f"The snapshot holds only {len(content.duties)} of its duties (a partial list): "
+                   f"{plain(content.source)}")
+        st.dataframe(catalogue.duty_table(content), hide_index=True, width="stretch")
         return
+    for line in ksbs_module.provenance(content, occ.version):
+        st.warning(plain(line), icon=":material/history_edu:")
+    if content.source_url:
+        st.link_button("Where these KSBs were copied from", content.source_url, icon=":material/open_in_new:",
+                       help="The third-party copy this list was taken from.")
     table = catalogue.ksb_table(content)
     counts = table["Type"].value_counts()
     summary = ", ".join(f"{counts.get(k, 0)} {k.lower()}" for k in ("Knowledge", "Skill", "Behaviour"))
-    version = f"version {content.version}" if content.version else "version unknown"
-    st.caption(f"{content.reference}, {version}: {summary}. Source: {plain(content.source)}.")
-    if not content.complete:
-        st.warning(f"This list is incomplete. {plain(content.note)}", icon=":material/rule:")
+    version = f"version {content.version}" if content.version else "version not stated"
+    st.caption(f"{content.reference}, {version}: {summary}" + ("" if content.complete else " (partial)")
+               + f". Source: {plain(content.source)}")
     tabs = st.tabs(["Knowledge", "Skills", "Behaviours", "Duties"])
     for tab, kind in zip(tabs[:3], ("Knowledge", "Skill", "Behaviour")):
         with tab:
@@ -75,7 +93,7 @@ def ksb_section(occ: Any, content: Any) -> None:
         if content.duties:
             st.dataframe(catalogue.duty_table(content), hide_index=True, width="stretch")
         else:
-            st.caption("Duties and their links to KSBs are not in this snapshot; a refresh brings them.")
+            st.caption("This snapshot does not hold the standard's duties; they are on the standard's page.")
     if content.note and content.complete:
         st.caption(plain(content.note))
     download_buttons(table, f"{content.reference.lower()}-ksbs", "KSBs",

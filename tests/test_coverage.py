@@ -173,3 +173,12 @@ def test_meaning_finds_coverage_shared_words_miss(snap, embedder):
 def test_coverage_constants_are_the_measured_ones():
     assert (coverage.FULL_AT, coverage.PARTIAL_AT) == (0.5, 0.38)
     assert coverage.CONTEXTUAL_COSINE_RANGE == (0.1, 0.7)
+
+
+def test_a_partial_ksb_list_is_never_shown_as_complete_coverage():
+    rows = [MappingRow("ST9001", "1.0", "knowledge", "K1", "x", FULL, FULL)]
+    checks = coverage.check_criteria(rows, [Module("A", "A", level=4)], {"ST9001": 4}, partial_lists=["ST9001"])
+    every = next(c for c in checks if c.name.startswith("Every KSB"))
+    assert every.status == "warn" and "partial" in every.detail
+    assert next(c for c in coverage.check_criteria(rows, [Module("A", "A", level=4)], {"ST9001": 4})
+                if c.name.startswith("Every KSB")).status == "pass"

@@ -1,5 +1,7 @@
 """Every page through Streamlit's AppTest: it renders without an exception, and one real interaction."""
 
+import re
+
 import pytest
 
 from htq import snapshot
@@ -61,7 +63,7 @@ def test_find_filters_restore_from_the_url(page):
 
 def test_find_with_no_match_says_so(page):
     at = page(FIND, q="zzzxqv")
-    assert "No standard matches" in at.warning[0].value
+    assert any("No standard matches" in w.value for w in at.warning)
 
 
 def test_find_ignores_unusable_url_values(page):
@@ -81,8 +83,10 @@ def test_standard_page_shows_eligibility_and_ksbs(page):
 
 def test_standard_page_without_ksbs_says_how_to_get_them(page):
     at = page(STANDARD, code="OCC0117")
-    assert "python -m htq refresh" in "\n".join(i.value for i in at.info)
-    assert "Nursing and Midwifery Council" in page(STANDARD, code="OCC0827").warning[0].value
+    info = "\n".join(i.value for i in at.info)
+    assert "Skills England publishes them" in info and "blank KSB sheet" in info and "python" not in info
+    assert "Blank KSB sheet (.xlsx)" in [b.proto.label for b in at.get("download_button")]
+    assert any("Nursing and Midwifery Council" in w.value for w in page(STANDARD, code="OCC0827").warning)
 
 
 @pytest.mark.parametrize("code, message", [("ST9999", "is not in the snapshot"),
@@ -106,7 +110,11 @@ def test_about_has_provenance_licence_and_accessibility(page):
     text = markdown(at)
     assert snapshot.OGL_ATTRIBUTION in text
     assert "Accessibility statement" in [h.value for h in at.header]
-    assert "1,269" in text and "apprenticeship_standards_list.csv" in text
+    assert "1,269" in text and "Skills England apprenticeship standards list" in text
+    assert "apprenticeship_standards_list.csv" not in text and "do not edit it by hand" not in text
+    assert "For administrators" in [h.value for h in at.header]
+    page_text = text + "\n".join(c.value for c in at.caption)
+    assert page_text.count(snapshot.OGL_ATTRIBUTION) == 1
 
 
 def test_broken_snapshot_shows_a_message_not_a_traceback(page, data_copy, monkeypatch):
@@ -321,7 +329,7 @@ def refreshed(data_copy, snap, monkeypatch):
 
 def test_what_changed_with_one_snapshot_says_how_to_refresh(page):
     at = page(CHANGED)
-    assert "python -m htq refresh" in at.info[0].value
+    assert "your administrator refreshes" in at.info[0].value and "python" not in at.info[0].value
 
 
 def test_what_changed_lists_the_refreshed_changes(page, refreshed):
@@ -478,3 +486,28 @@ def test_committee_report_lists_eligibility_why_and_official_links(snap):
     assert fraud["HTQ eligibility"] == "Not eligible" and "not yet published" in fraud["Why"]
     assert fraud["Note"].startswith("Shortlisted although it cannot be applied against")
     assert fraud["Occupational map"].endswith("/maps/occupation/OCC1445")
+
+
+def test_an_old_snapshot_says_so_on_every_page(page):
+    for script in (FIND, STANDARD, ABOUT):
+        at = page(script, code="OCC0116") if script == STANDARD else page(script)
+        assert any("days ago" in w.value and "administrator can refresh" in w.value for w in at.warning), script
+
+
+def test_ksb_provenance_is_said_plainly(page):
+    software = page(STANDARD, code="OCC0116")
+    warnings = [w.value.replace("\\", "") for w in software.warning]  # markdown escapes removed
+    assert any("These KSBs are version 1.1; the standard is now at version 1.2" in w for w in warnings)
+    assert any(w.startswith("Copied from a third-party publication") for w in warnings)
+    assert "github.com/MultiverseLearningProducts/curriculum" in " ".join(b.proto.url for b in software.get("link_button"))
+    cyber = page(STANDARD, code="OCC1021A")
+    assert any("This list is partial" in w.value for w in cyber.warning)
+    assert any("does not say which version" in w.value for w in cyber.warning)
+
+
+def test_no_page_shows_programme_leads_a_command(page):
+    for script in (FIND, STANDARD, MATCH, "pages/5_KSB_coverage.py", CHANGED, SAVED, PORTFOLIO):
+        at = page(script, code="OCC0117") if script == STANDARD else page(script)
+        shown = [e.value for kind in ("markdown", "caption", "info", "warning", "error") for e in getattr(at, kind)
+                 if isinstance(getattr(e, "value", None), str)]
+        assert not any(re.search(r"python -m|`make |htq (refresh|build)", t) for t in shown), script

@@ -160,3 +160,26 @@ def test_newer_schema_is_refused(data_copy):
     (folder / "manifest.json").write_bytes(snapshot._dump(manifest))
     with pytest.raises(SnapshotError, match="schema 99"):
         snapshot.load(data_copy)
+
+
+def test_blank_ksb_sheet_reads_back_as_a_ksb_sheet():
+    from htq import ksbs
+
+    blob = ksbs.blank_sheet_xlsx("ST0117", "Business analyst")
+    from openpyxl import load_workbook
+    import io
+
+    book = load_workbook(io.BytesIO(blob))
+    assert [c.value for c in book["KSBs"][1]] == ["Code", "Type", "Statement"]
+    book["KSBs"].append(["K1", "Knowledge", "Know the business"])
+    out = io.BytesIO()
+    book.save(out)
+    read = ksbs.read_sheet(out.getvalue(), "sheet.xlsx", "ST0117")
+    assert [(k.code, k.text) for k in read.ksbs] == [("K1", "Know the business")]
+
+
+def test_stale_snapshots_are_recognised(snap):
+    from datetime import date
+
+    assert snapshot.age_days(snap, date(2026, 12, 2)) == 149 > snapshot.STALE_AFTER_DAYS
+    assert snapshot.age_days(snap, date(2026, 7, 30)) < snapshot.STALE_AFTER_DAYS
