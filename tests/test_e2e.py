@@ -133,7 +133,11 @@ def test_coverage_upload_propose_download_and_reopen(server, tab, tmp_path):
 
     open_page(tab, f"{server}/KSB_coverage")
     tab.get_by_text("Re-open a KSB mapping sheet saved earlier").click()
-    tab.locator('[data-testid="stFileUploaderDropzoneInput"]').last.set_input_files(str(saved))
+    # Scoped to the expander: `.last` over the page can resolve before the expander's content is attached,
+    # and then the sheet lands in the module uploader above it.
+    reopen = tab.get_by_test_id("stExpander").filter(has_text="Re-open a KSB mapping sheet saved earlier")
+    reopen.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(saved))
+    expect(reopen.get_by_text("ksb-mapping.xlsx")).to_be_visible()
     expect(tab.get_by_role("button", name="Re-open this mapping")).to_be_enabled(timeout=30_000)
     tab.get_by_role("button", name="Re-open this mapping").click()
     expect(tab.get_by_text("Review the proposal")).to_be_visible(timeout=30_000)
