@@ -82,13 +82,19 @@ def evidence_figure(rows: list[dict[str, float]], labels: list[str]) -> go.Figur
 GRADE_COLOURS = {"full": "#00703c", "partial": "#ffdd00", "none": "#d4351c"}
 
 
+PENDING_COLOUR = "#b1b4b6"
+
+
 def totals_figure(totals: pd.DataFrame) -> go.Figure:
-    """Return stacked bars of full / partial / none KSBs per standard and type."""
+    """Return stacked bars per standard and type: reviewed full / partial / none, then rows still proposed."""
     labels = [f"{s} {t}" for s, t in zip(totals["Standard"], totals["Type"])]
     fig = go.Figure()
     for grade, colour in GRADE_COLOURS.items():
-        fig.add_bar(y=labels, x=totals[grade.capitalize()], name=grade.capitalize(), orientation="h",
-                    marker_color=colour, hovertemplate="%{y}<br>" + grade + ": %{x}<extra></extra>")
+        fig.add_bar(y=labels, x=totals[grade.capitalize()], name=f"{grade.capitalize()} (reviewed)", orientation="h",
+                    marker_color=colour, hovertemplate="%{y}<br>" + grade + " (reviewed): %{x}<extra></extra>")
+    fig.add_bar(y=labels, x=totals["Still proposed"], name="Still proposed by the tool", orientation="h",
+                marker_color=PENDING_COLOUR, marker_pattern_shape="/",
+                hovertemplate="%{y}<br>still proposed: %{x}<extra></extra>")
     fig.update_layout(barmode="stack", height=80 + 36 * len(labels), margin=dict(t=10, l=10, r=10, b=10), font=FONT,
                       yaxis=dict(autorange="reversed"), xaxis=dict(title="KSBs"), legend=dict(orientation="h", y=-0.25))
     return fig
@@ -120,7 +126,7 @@ def portfolio_figure(grid: pd.DataFrame) -> go.Figure:
     fig = go.Figure(go.Heatmap(
         z=grid.to_numpy(dtype=float), x=list(grid.columns), y=list(grid.index), colorscale="Greens", zmin=0, zmax=1,
         colorbar=dict(title="Covered"), xgap=2, ygap=2,
-        hovertemplate="%{y}<br>%{x}: %{z:.0%} of KSBs covered<extra></extra>"))
+        hovertemplate="%{y}<br>%{x}: %{z:.0%} of KSBs covered (reviewed rows)<extra></extra>"))
     fig.update_layout(height=120 + 40 * len(grid.index), margin=dict(t=10, l=10, r=10, b=10), font=FONT,
                       yaxis=dict(autorange="reversed"))
     return fig

@@ -28,6 +28,7 @@ FULL, PARTIAL, NONE = "full", "partial", "none"
 GRADES = (FULL, PARTIAL, NONE)
 PROPOSED, ACCEPTED, CHANGED, REJECTED = "Proposed", "Accepted", "Changed", "Rejected"
 DECISIONS = (PROPOSED, ACCEPTED, CHANGED, REJECTED)
+REVIEWED = (ACCEPTED, CHANGED, REJECTED)  # a person decided; Proposed rows are still the tool's guess
 FULL_AT, PARTIAL_AT = 0.5, 0.38
 MAX_EVIDENCE = 3
 MAX_OPTION_SETS = 50_000
@@ -183,23 +184,75 @@ def apply_edits(rows: Sequence[MappingRow], edits: Iterable[Mapping[str, object]
     return out
 
 
+def is_reviewed(row: MappingRow) -> bool:
+    """Return whether a person has decided the row (accepted, changed or rejected the tool's proposal)."""
+    return row.decision in REVIEWED
+
+
+def needs_justification(row: MappingRow) -> bool:
+    """Return whether a row is partial with no note saying why: the one rule the Gaps tab, the criteria
+    check and the committee report share."""
+    return row.coverage == PARTIAL and not row.notes.strip()
+
+
+def is_gap(row: MappingRow) -> bool:
+    """Return whether a row is a gap: not covered, or partial without a justification."""
+    return row.coverage == NONE or needs_justification(row)
+
+
+def gap_reason(row: MappingRow) -> str:
+    """Return why a gap is listed, in words."""
+    return "not covered" if row.coverage == NONE else "partial, with no note saying why that is acceptable"
+
+
+TOTALS_COLUMNS = ["Standard", "Type", "KSBs", "Reviewed", "Full", "Partial", "None", "Covered (reviewed)",
+                  "Still proposed", "Proposed as covered"]
+
+
 def totals(rows: Sequence[MappingRow]) -> pd.DataFrame:
-    """Return counts of full, partial and none per standard and KSB type, with the share covered."""
+    """Return, per standard and KSB type, how many KSBs the team has reviewed and their grades, the share
+    covered by reviewed rows, and apart from that the rows still proposed by the tool.
+
+    Full / Partial / None count reviewed rows only; a proposal nobody has looked at is never counted
+    as coverage ("Proposed as covered" says how many of those the tool would grade full or partial).
+    """
     records = []
     for (std, kind), group in itertools.groupby(sorted(rows, key=lambda r: (r.standard, KSB_KINDS.index(r.kind))),
                                                 key=lambda r: (r.standard, r.kind)):
-        grades = Counter(r.coverage for r in group)
-        n = sum(grades.values())
-        records.append({"Standard": std, "Type": kind.capitalize(), "KSBs": n, "Full": grades[FULL],
-                        "Partial": grades[PARTIAL], "None": grades[NONE],
-                        "Covered (full or partial)": f"{(grades[FULL] + grades[PARTIAL]) / n:.0%}" if n else "—"})
-    return pd.DataFrame(records, columns=["Standard", "Type", "KSBs", "Full", "Partial", "None",
-                                          "Covered (full or partial)"])
+        group = list(group)
+        done = [r for r in group if is_reviewed(r)]
+        pending = [r for r in group if not is_reviewed(r)]
+        grades = Counter(r.coverage for r in done)
+        n = len(group)
+        records.append({"Standard": std, "Type": kind.capitalize(), "KSBs": n, "Reviewed": len(done),
+                        "Full": grades[FULL], "Partial": grades[PARTIAL], "None": grades[NONE],
+                        "Covered (reviewed)": f"{(grades[FULL] + grades[PARTIAL]) / n:.0%}" if n else "—",
+                        "Still proposed": len(pending),
+                        "Proposed as covered": sum(1 for r in pending if r.coverage != NONE)})
+    return pd.DataFrame(records, columns=TOTALS_COLUMNS)
+
+
+def review_summary(rows: Sequence[MappingRow]) -> str:
+    """Return one sentence on how far the team's review has gone ('' when there are no rows)."""
+    if not rows:
+        return ""
+    done = sum(1 for r in rows if is_reviewed(r))
+    if done == len(rows):
+        return f"All {len(rows)} KSB rows have been reviewed by the team."
+    return (f"{done} of {len(rows)} KSB rows have been reviewed by the team; the other {len(rows) - done} are still "
+            "the tool's proposals and are not counted as covered.")
 
 
 def gaps(rows: Sequence[MappingRow]) -> list[MappingRow]:
     """Return the KSBs not covered, and the partial ones nobody has justified with a note."""
-    return [r for r in rows if r.coverage == NONE or (r.coverage == PARTIAL and not r.notes)]
+    return [r for r in rows if is_gap(r)]
+
+
+def gaps_frame(rows: Sequence[MappingRow]) -> pd.DataFrame:
+    """Return the gaps as a table: which KSB, why it is listed, and whether the team has reviewed it."""
+    listed = gaps(rows)
+    frame = rows_frame(listed)[["Standard", "Code", "Statement", "Coverage", "Decision", "Notes"]]
+    return frame.assign(**{"Why listed": [gap_reason(r) for r in listed]})
 
 
 def by_duty(rows: Sequence[MappingRow], standards: Sequence[StandardContent]) -> pd.DataFrame:
@@ -242,7 +295,8 @@ def check_criteria(rows: Sequence[MappingRow], modules: Sequence[Module], standa
     """
     checks = []
     uncovered = [r for r in rows if r.coverage == NONE]
-    unjustified = [r for r in rows if r.coverage == PARTIAL and not r.notes]
+    unjustified = [r for r in rows if needs_justification(r)]
+    pending = [r for r in rows if not is_reviewed(r)]
     partial = sorted({r.standard for r in rows} & set(partial_lists))
     if partial and not uncovered:
         checks.append(Check("Every KSB covered or justified", "warn",
@@ -258,9 +312,13 @@ def check_criteria(rows: Sequence[MappingRow], modules: Sequence[Module], standa
                             f"{len(unjustified)} partial KSB(s) need a note saying why partial coverage is acceptable "
                             "(e.g. better delivered in the workplace): "
                             + ", ".join(f"{r.standard} {r.code}" for r in unjustified[:15])))
+    elif pending:
+        checks.append(Check("Every KSB covered or justified", "warn",
+                            f"Cannot be confirmed yet: {len(pending)} of {len(rows)} KSB(s) are still the tool's "
+                            "proposals. Accept, change or reject each one."))
     else:
         checks.append(Check("Every KSB covered or justified", "pass",
-                            f"All {len(rows)} KSBs are covered in full, or in part with a reason."))
+                            f"All {len(rows)} KSBs are reviewed and covered in full, or in part with a reason."))
 
     optional = [m.code for m in modules if not m.core]
     covering = _covering_modules(rows)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from htq.coverage import is_reviewed
 from htq.model import HTQ_LEVELS
 from htq.store import SavedProgramme
 
@@ -17,21 +18,26 @@ def standards_used(p: SavedProgramme) -> list[str]:
 
 
 def coverage_table(programmes: Sequence[SavedProgramme], df: pd.DataFrame) -> pd.DataFrame:
-    """Return one row per programme and standard: route, KSBs mapped, full/partial/none and share covered."""
+    """Return one row per programme and standard: route, KSBs mapped, how many reviewed, the reviewed
+    full/partial/none, the share covered by reviewed rows, and rows still proposed by the tool."""
     titles = df.dropna(subset=["reference"]).drop_duplicates("reference").set_index("reference")
     rows = []
     for p in programmes:
         for ref in standards_used(p):
-            grades = Counter(r.coverage for r in p.mapping if r.standard == ref)
-            n = sum(grades.values())
+            mapped = [r for r in p.mapping if r.standard == ref]
+            reviewed = [r for r in mapped if is_reviewed(r)]
+            grades = Counter(r.coverage for r in reviewed)
+            n = len(mapped)
             known = ref in titles.index
             rows.append({
                 "Programme": p.title, "Level": p.level, "Route": titles.at[ref, "route"] if known else "Route unknown",
                 "Standard": ref, "Title": titles.at[ref, "title"] if known else ref, "KSBs mapped": n,
-                "Full": grades["full"], "Partial": grades["partial"], "None": grades["none"],
+                "Reviewed": len(reviewed), "Full": grades["full"], "Partial": grades["partial"], "None": grades["none"],
                 "Covered": round((grades["full"] + grades["partial"]) / n, 3) if n else None,
+                "Still proposed": n - len(reviewed),
             })
-    columns = ["Programme", "Level", "Route", "Standard", "Title", "KSBs mapped", "Full", "Partial", "None", "Covered"]
+    columns = ["Programme", "Level", "Route", "Standard", "Title", "KSBs mapped", "Reviewed", "Full", "Partial", "None",
+               "Covered", "Still proposed"]
     return pd.DataFrame(rows, columns=columns).sort_values(["Route", "Standard", "Programme"], kind="stable")
 
 

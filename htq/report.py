@@ -79,45 +79,39 @@ def when(stamp: str | None) -> str:
     return text[:16] + (" UTC" if stamp.endswith(("+00:00", "Z")) else "")
 
 
-def committee_sections(programme: Any, shortlist: pd.DataFrame, totals: pd.DataFrame, gaps: pd.DataFrame,
-                       alerts: pd.DataFrame, checklist: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Return the committee report's tables by sheet name (the XLSX and HTML share them)."""
-    summary = pd.DataFrame({"Item": ["Programme", "Level", "Modules", "Standards", "Mapped against snapshot",
-                                     "Last saved"],
-                            "Value": [programme.title, programme.level or "not set", len(programme.modules),
-                                      len(shortlist), programme.snapshot_date or "unknown",
-                                      f"{when(programme.updated_at)} by {programme.updated_by}"]})
-    checklist = checklist.assign(**{"Answered at": checklist["Answered at"].map(when)}) if not checklist.empty else checklist
-    return {"Summary": summary, "Candidate standards": shortlist, "Coverage": totals, "Gaps": gaps,
-            "Change alerts": alerts, "Readiness checklist": checklist}
+def committee_html(sections: dict[str, pd.DataFrame], read_first: list[str], notes: dict[str, str],
+                   empty: dict[str, str]) -> bytes:
+    """Return the committee report as one self-contained, print-friendly HTML file (all text escaped).
 
-
-COMMITTEE_EMPTY = {"Candidate standards": "No standards shortlisted.", "Coverage": "No KSB mapping saved yet.",
-                   "Gaps": "No gaps: every mapped KSB is covered, or partly covered with a reason.",
-                   "Change alerts": "No changes to the standards this programme uses.",
-                   "Readiness checklist": "No readiness answers yet."}
-
-
-def committee_html(sections: dict[str, pd.DataFrame], notes: dict[str, str]) -> bytes:
-    """Return the committee report as one self-contained, print-friendly HTML file (all text escaped)."""
-    title = str(sections["Summary"].iloc[0]["Value"])
-    empty = COMMITTEE_EMPTY
+    `sections` are the report's tables in order (the first is the summary), `read_first` the
+    warnings printed above them, `empty` what to say for a section with no rows.
+    """
+    names = list(sections)
+    summary = sections[names[0]]
+    title = str(summary.iloc[0]["Value"])
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)} — committee "
              f"report</title><style>{_CSS}</style></head><body>",
-             f"<h1>{html.escape(title)}</h1><p class='muted'>Committee report · HTQ Standards Explorer</p>",
-             _table(sections["Summary"], "")]
-    coverage = sections["Coverage"]
-    if not coverage.empty and "Covered (full or partial)" in coverage.columns:
+             f"<h1>{html.escape(title)}</h1><p class='muted'>Committee report · HTQ Standards Explorer</p>"]
+    if read_first:
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in read_first)
+        parts.append(f"<div class='warn' role='note'><strong>Read first</strong><ul>{items}</ul></div>")
+    parts.append(_table(summary, ""))
+    coverage = sections.get("Coverage", pd.DataFrame())
+    if not coverage.empty and "Covered (reviewed)" in coverage.columns:
         bars = []
-        for label, share in zip(coverage["Standard"] + " " + coverage["Type"], coverage["Covered (full or partial)"]):
-            percent = int(str(share).rstrip("%")) if str(share).rstrip("%").isdigit() else 0
-            bars.append(f"<p>{html.escape(label)}: {percent}% <span class='bar' style='width:{percent * 3}px'></span></p>")
+        for row in coverage.itertuples(index=False):
+            share = str(row[coverage.columns.get_loc("Covered (reviewed)")]).rstrip("%")
+            percent = int(share) if share.isdigit() else 0
+            label = f"{row[0]} {row[1]}: {percent}% covered by reviewed rows"
+            pending = int(row[coverage.columns.get_loc("Still proposed")])
+            label += f" ({pending} still proposed by the tool)" if pending else ""
+            bars.append(f"<p>{html.escape(label)} <span class='bar' style='width:{percent * 3}px'></span></p>")
         parts.append(f"<h2>Coverage at a glance</h2>{''.join(bars)}"
                      "<p class='muted'>The Coverage table below holds the same figures.</p>")
-    for name in ("Candidate standards", "Coverage", "Gaps", "Change alerts", "Readiness checklist"):
+    for name in names[1:]:
         frame = sections[name]
         warn = " class='warn'" if name == "Change alerts" and not frame.empty else ""
-        parts.append(f"<h2>{html.escape(name)}</h2><div{warn}>{_table(frame, empty[name])}</div>")
+        parts.append(f"<h2>{html.escape(name)}</h2><div{warn}>{_table(frame, empty.get(name, ''))}</div>")
     parts.append("<h2>About this report</h2>" + _table(pd.DataFrame({"Item": list(notes), "Value": list(notes.values())}), ""))
     parts.append("</body></html>")
     return "".join(parts).encode("utf-8")

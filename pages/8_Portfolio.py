@@ -21,6 +21,8 @@ if not programmes:
 
 table = portfolio.coverage_table(programmes, df)
 st.subheader("Programmes by route and standard")
+st.caption("Coverage counts only KSB rows the team has reviewed (accepted, changed or rejected); rows still proposed "
+           "by the tool are counted apart.")
 grid = portfolio.coverage_grid(table)
 chart_tab, table_tab = st.tabs(["Coverage at a glance", "Table"])
 with chart_tab:
@@ -30,8 +32,11 @@ with chart_tab:
         st.plotly_chart(charts.portfolio_figure(grid), width="stretch", config={"displaylogo": False})
 with table_tab:
     st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"Covered": st.column_config.ProgressColumn("Covered", min_value=0, max_value=1,
-                                                                           format="percent")})
+                 column_config={"Covered": st.column_config.ProgressColumn(
+                     "Covered", min_value=0, max_value=1, format="percent",
+                     help="Share of the standard's KSBs covered by rows the team has reviewed."),
+                     "Still proposed": st.column_config.NumberColumn(
+                         help="Rows still the tool's proposals: not counted as covered.")})
 ui.download_buttons(table, "htq-portfolio", "Portfolio", ui.snapshot_notes(snap), key="portfolio_dl")
 
 st.subheader("Change alerts across programmes")

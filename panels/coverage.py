@@ -171,12 +171,15 @@ def mapping_review(snap: snapshot.Snapshot, df: pd.DataFrame, title: str, option
     rows = decisions_editor(base_rows)
     st.session_state["cov_current_rows"] = rows  # the team's decisions, for saving on Saved programmes
     st.session_state["cov_current_title"] = title
-    counts = {g: sum(1 for r in rows if r.coverage == g) for g in coverage_module.GRADES}
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric("KSBs", len(rows), help="Across the chosen standards.")
-    c2.metric("Full", counts["full"], help="Covered in full by the programme.")
-    c3.metric("Partial", counts["partial"], help="Partly covered: needs a note saying why that is acceptable.")
-    c4.metric("None", counts["none"], help="Not covered: a gap to close before submission.")
+    reviewed = [r for r in rows if coverage_module.is_reviewed(r)]
+    counts = {g: sum(1 for r in reviewed if r.coverage == g) for g in coverage_module.GRADES}
+    c1, c2, c3, c4, c5 = st.columns(5)
+    c1.metric("Reviewed", f"{len(reviewed)} of {len(rows)}", help="KSB rows the team has accepted, changed or rejected.")
+    c2.metric("Full", counts["full"], help="Reviewed and covered in full by the programme.")
+    c3.metric("Partial", counts["partial"], help="Reviewed and partly covered: needs a note saying why that is acceptable.")
+    c4.metric("None", counts["none"], help="Reviewed and not covered: a gap to close before submission.")
+    c5.metric("Still proposed", len(rows) - len(reviewed),
+              help="The tool's proposals nobody has decided yet: never counted as coverage in totals or reports.")
     levels = {ref: int(lvl) for ref, lvl in df.dropna(subset=["reference"]).groupby("reference")["level"].first().items()
               if ref in {s.reference for s in standards}}
     tabs = st.tabs(["Criteria checks", "Totals by K/S/B", "Gaps", "Coverage matrix", "By duty"])
@@ -190,10 +193,9 @@ def mapping_review(snap: snapshot.Snapshot, df: pd.DataFrame, title: str, option
         chart.plotly_chart(charts.totals_figure(totals), width="stretch", config={"displaylogo": False})
         table.dataframe(totals, hide_index=True, width="stretch")
     with tabs[2]:
-        gaps = coverage_module.gaps(rows)
-        if gaps:
-            st.dataframe(coverage_module.rows_frame(gaps)[["Standard", "Code", "Statement", "Coverage", "Notes"]],
-                         hide_index=True, width="stretch")
+        gaps = coverage_module.gaps_frame(rows)
+        if not gaps.empty:
+            st.dataframe(gaps, hide_index=True, width="stretch")
         else:
             st.success("No gaps: every KSB is covered, or partly covered with a reason.")
     with tabs[3]:

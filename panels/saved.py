@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from htq import alerts as alerts_module
-from htq import catalogue, charts, mapping_sheet, readiness, report, snapshot
+from htq import catalogue, charts, committee, mapping_sheet, readiness, report, snapshot
 from htq import coverage as coverage_module
 from htq import store as store_module
 from panels.coverage import start_mapping
@@ -75,37 +75,20 @@ def open_programme(saved: store_module.SavedProgramme) -> None:
         start_mapping(saved.mapping, saved.modules, standards)
 
 
-def committee_tables(saved: store_module.SavedProgramme, snap: snapshot.Snapshot) -> dict[str, pd.DataFrame]:
-    """Return the committee report's tables for a saved programme, against the snapshot in use."""
-    verdicts = {s.occupation: catalogue.eligibility(snap.occupation(s.occupation))
-                for s in saved.shortlist if snap.occupation(s.occupation) is not None}
-    why = {code: " ".join(r.text for r in e.reasons if r.kind in (catalogue.BLOCKS, catalogue.CAUTION))
-           for code, e in verdicts.items()}
-    shortlist_table = pd.DataFrame([{"Standard": s.reference, "Occupation": s.occupation, "Title": s.title,
-                                     "HTQ eligibility": verdicts[s.occupation].verdict if s.occupation in verdicts
-                                     else "unknown", "Why": why.get(s.occupation, ""),
-                                     "Occupational map": catalogue.map_url(s.occupation), "Note": s.note}
-                                    for s in saved.shortlist],
-                                   columns=["Standard", "Occupation", "Title", "HTQ eligibility", "Why",
-                                            "Occupational map", "Note"])
-    gaps = coverage_module.rows_frame(coverage_module.gaps(saved.mapping))[["Standard", "Code", "Statement", "Coverage",
-                                                                           "Notes"]]
-    return report.committee_sections(
-        saved, shortlist_table, coverage_module.totals(saved.mapping), gaps,
-        alerts_module.alerts_frame(alerts_module.programme_alerts(saved, snap)),
-        readiness.checklist_frame(saved.answers))
-
-
 def committee_downloads(saved: store_module.SavedProgramme, snap: snapshot.Snapshot, key: str) -> None:
     """Draw the committee report downloads (self-contained HTML and XLSX)."""
     notes = snapshot_notes(snap, {"Readiness prompts": readiness.SOURCE, "Report made": store_module.now_text()})
+
+    def html_report() -> bytes:
+        tables = committee.tables(saved, snap)
+        return report.committee_html(tables, committee.read_first(saved, tables), notes, committee.EMPTY)
+
     left, right, _ = st.columns([2, 2, 3])
-    left.download_button("Committee report (.html)",
-                         lambda: report.committee_html(committee_tables(saved, snap), notes),
-                         file_name="committee-report.html", mime="text/html", icon=":material/description:",
-                         key=f"{key}_html", help="One self-contained page: open it in a browser, print it or attach it.")
+    left.download_button("Committee report (.html)", html_report, file_name="committee-report.html", mime="text/html",
+                         icon=":material/description:", key=f"{key}_html",
+                         help="One self-contained page: open it in a browser, print it or attach it.")
     right.download_button("Committee report (.xlsx)",
-                          lambda: report.committee_xlsx(committee_tables(saved, snap),
+                          lambda: report.committee_xlsx(committee.tables(saved, snap),
                                                         mapping_sheet.mapping_frame(saved.mapping, saved.modules),
                                                         mapping_sheet.structure_frame(saved.modules), notes),
                           file_name="committee-report.xlsx",
@@ -114,19 +97,26 @@ def committee_downloads(saved: store_module.SavedProgramme, snap: snapshot.Snaps
                           help="The same tables, with the KSB mapping and qualification structure sheets.")
 
 
+COMMITTEE_HEADINGS = {"Candidate standards": "Candidate standards", "KSB lists": "KSB lists mapped",
+                      "Coverage": "KSB coverage", "Criteria checks": "Approval criteria checks", "Gaps": "Gaps",
+                      "Change alerts": "Change alerts", "Readiness checklist": "HTQ readiness checklist"}
+
+
 def committee_view(saved: store_module.SavedProgramme, snap: snapshot.Snapshot) -> None:
-    """Draw a saved programme read-only, for a committee: candidates, coverage, gaps, alerts, checklist."""
-    tables = committee_tables(saved, snap)
+    """Draw a saved programme read-only, for a committee: what to read first, then every report section."""
+    tables = committee.tables(saved, snap)
+    for line in committee.read_first(saved, tables):
+        st.warning(plain(line), icon=":material/priority_high:")
     st.table(tables["Summary"].set_index("Item"))
-    headings = {"Candidate standards": "Candidate standards", "Coverage": "KSB coverage", "Gaps": "Gaps",
-                "Change alerts": "Change alerts", "Readiness checklist": "HTQ readiness checklist"}
-    for name, heading in headings.items():
+    for name, heading in COMMITTEE_HEADINGS.items():
         frame = tables[name]
         st.subheader(heading)
         if frame.empty:
-            st.caption(report.COMMITTEE_EMPTY[name])
+            st.caption(committee.EMPTY[name])
             continue
         if name == "Coverage":
+            st.caption("Full, Partial and None count rows the team has reviewed; rows still proposed by the tool "
+                       "are counted apart and never as coverage.")
             chart, table = st.tabs(["Chart", "Table"])
             chart.plotly_chart(charts.totals_figure(frame), width="stretch",
                                config={"displaylogo": False, "staticPlot": True})

@@ -1,5 +1,6 @@
 """KSB coverage on real KSBs: proposal, edits, totals, gaps, duties and the approval criteria checks."""
 
+from dataclasses import replace
 
 import pytest
 
@@ -73,7 +74,26 @@ def test_totals_by_type_add_up(proposal):
     totals = coverage.totals(proposal.rows)
     assert list(totals["Type"]) == ["Knowledge", "Skill", "Behaviour"]
     assert list(totals["KSBs"]) == [12, 17, 9]
-    assert (totals["Full"] + totals["Partial"] + totals["None"] == totals["KSBs"]).all()
+    assert (totals["Full"] + totals["Partial"] + totals["None"] == totals["Reviewed"]).all()
+    assert (totals["Reviewed"] + totals["Still proposed"] == totals["KSBs"]).all()
+
+
+def test_untouched_proposals_are_never_counted_as_coverage(proposal):
+    """The committee read "Knowledge 83%" while 35 of 38 rows were untouched proposals."""
+    assert sum(r.coverage != NONE for r in proposal.rows) > 20  # the tool proposes most KSBs covered
+    untouched = coverage.totals(proposal.rows)
+    assert set(untouched["Covered (reviewed)"]) == {"0%"} and untouched["Reviewed"].sum() == 0
+    assert untouched["Proposed as covered"].sum() == sum(r.coverage != NONE for r in proposal.rows)
+
+    knowledge = [r for r in proposal.rows if r.kind == "knowledge"]
+    decided = coverage.apply_edits(proposal.rows, [{"standard": r.standard, "code": r.code, "decision": "Accepted",
+                                                    "coverage": "full"} for r in knowledge[:3]])
+    k = coverage.totals(decided).set_index("Type").loc["Knowledge"]
+    assert (k["Reviewed"], k["Full"], k["Still proposed"], k["Covered (reviewed)"]) == (3, 3, 9, "25%")
+    assert coverage.review_summary(decided).startswith("3 of 38 KSB rows have been reviewed")
+    assert coverage.review_summary(coverage.apply_edits(proposal.rows, [
+        {"standard": r.standard, "code": r.code, "decision": "Rejected"} for r in proposal.rows])) == \
+        "All 38 KSB rows have been reviewed by the team."
 
 
 def test_gaps_are_uncovered_or_unjustified_partial(proposal):
@@ -83,10 +103,11 @@ def test_gaps_are_uncovered_or_unjustified_partial(proposal):
     assert any(r.coverage == PARTIAL for r in coverage.gaps(proposal.rows))
 
 
-def ksb_rows(*spec):
-    """Rows for crafted checks: (code, coverage, modules evidencing it, notes)."""
+def ksb_rows(*spec, decision=coverage.ACCEPTED):
+    """Rows for crafted checks, reviewed by the team unless told: (code, coverage, modules evidencing it, notes)."""
     return [MappingRow("ST9001", "1.0", "knowledge", code, f"statement {code}", grade, grade,
-                       tuple(coverage.Evidence(m, "outcome", 0.6) for m in mods), 0.6, "high", notes=notes)
+                       tuple(coverage.Evidence(m, "outcome", 0.6) for m in mods), 0.6, "high", decision=decision,
+                       notes=notes)
             for code, grade, mods, notes in spec]
 
 
@@ -176,9 +197,32 @@ def test_coverage_constants_are_the_measured_ones():
 
 
 def test_a_partial_ksb_list_is_never_shown_as_complete_coverage():
-    rows = [MappingRow("ST9001", "1.0", "knowledge", "K1", "x", FULL, FULL)]
+    rows = [MappingRow("ST9001", "1.0", "knowledge", "K1", "x", FULL, FULL, decision=coverage.ACCEPTED)]
     checks = coverage.check_criteria(rows, [Module("A", "A", level=4)], {"ST9001": 4}, partial_lists=["ST9001"])
     every = next(c for c in checks if c.name.startswith("Every KSB"))
     assert every.status == "warn" and "partial" in every.detail
     assert next(c for c in coverage.check_criteria(rows, [Module("A", "A", level=4)], {"ST9001": 4})
                 if c.name.startswith("Every KSB")).status == "pass"
+
+
+def test_one_rule_for_partial_without_justification():
+    """The Gaps tab, the criteria check and the committee report share `needs_justification`."""
+    rows = ksb_rows(("K1", "full", ["M1"], ""), ("K2", "partial", ["M1"], "   "), ("K3", "partial", ["M1"], "In work"))
+    assert [r.code for r in rows if coverage.needs_justification(r)] == ["K2"]  # a blank note is no reason
+    assert [r.code for r in coverage.gaps(rows)] == ["K2"]
+    frame = coverage.gaps_frame(rows)
+    assert list(frame["Why listed"]) == ["partial, with no note saying why that is acceptable"]
+    first = coverage.check_criteria(rows, modules(("M1", 4, True)), {"ST9001": 4})[0]
+    assert first.status == "warn" and "ST9001 K2" in first.detail and "K3" not in first.detail
+    noted = [replace(r, notes="Assessed at work") for r in rows]
+    assert coverage.gaps(noted) == [] and status(coverage.check_criteria(noted, modules(("M1", 4, True)),
+                                                                           {"ST9001": 4}), "Every KSB") == "pass"
+
+
+def test_check_never_passes_while_rows_are_still_proposed():
+    spec = (("K1", "full", ["M1"], ""), ("K2", "full", ["M1"], ""))
+    proposed = coverage.check_criteria(ksb_rows(*spec, decision=coverage.PROPOSED), modules(("M1", 4, True)),
+                                       {"ST9001": 4})[0]
+    assert proposed.status == "warn" and "2 of 2 KSB(s) are still the tool's proposals" in proposed.detail
+    assert status(coverage.check_criteria(ksb_rows(*spec), modules(("M1", 4, True)), {"ST9001": 4}),
+                  "Every KSB") == "pass"
