@@ -120,8 +120,8 @@ def eligibility(occ: Occupation) -> Eligibility:
     if occ.regulated:
         body = occ.regulated_body or "the statutory regulator (not named in this snapshot)"
         evidence = f" ({occ.regulation_evidence})" if occ.regulation_evidence else ""
-        reasons.append(Reason(CAUTION, f"Statutory regulated occupation: the provider and the qualification must "
-                                       f"be recognised by {body} before submission.{evidence}"))
+        reasons.append(Reason(CAUTION, f"Check first — statutory regulation: the provider and the qualification "
+                                       f"must be recognised by {body} before submission.{evidence}"))
     elif occ.regulated is None and occ.level in HTQ_LEVELS:
         reasons.append(Reason(UNKNOWN, "Statutory regulation: unknown in this snapshot (the standard's page or a "
                                        "refresh says whether a regulator must recognise the qualification first)."))

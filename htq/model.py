@@ -52,6 +52,25 @@ class Duty:
 
 
 @dataclass(frozen=True)
+class VersionDates:
+    """When one version of a standard opens and closes (standards API: earliest and latest start, latest end)."""
+
+    version: str
+    earliest_start: str | None = None
+    latest_start: str | None = None  # last date a new apprentice may start on this version
+    latest_end: str | None = None
+
+
+@dataclass(frozen=True)
+class RegulationDetail:
+    """A regulator the standards API names for a standard (its `regulationDetail`)."""
+
+    name: str
+    approved: bool | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class StandardContent:
     """The KSBs and duties known for one standard (ST reference), and how complete they are."""
 
@@ -108,6 +127,12 @@ class Standard:
     keywords: tuple[str, ...] = ()
     overview: str | None = None
     content: StandardContent | None = None
+    options: tuple[str, ...] = ()
+    regulation_detail: tuple[RegulationDetail, ...] = ()
+    earliest_start: str | None = None
+    latest_start: str | None = None
+    latest_end: str | None = None
+    version_dates: tuple[VersionDates, ...] = ()  # every version the API returned, oldest first
 
 
 @dataclass(frozen=True)
@@ -151,6 +176,7 @@ class Occupation:
     approved_date: str | None = None
     changed_date: str | None = None
     change_note: str | None = None
+    version_dates: tuple[VersionDates, ...] = ()
     sources: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -165,8 +191,13 @@ class Occupation:
         values["soc_subgroups"] = tuple(tuple(s) for s in raw.get("soc_subgroups", ()))
         for name in ("keywords", "job_titles", "progression", "green_themes"):
             values[name] = tuple(raw.get(name, ()))
+        values["version_dates"] = tuple(VersionDates(**v) for v in raw.get("version_dates", ()))
         values["sources"] = dict(raw.get("sources", {}))
         return cls(**values)
+
+    def dates_of(self, version: str | None) -> VersionDates | None:
+        """Return the start and end dates of one version of the standard, when the snapshot knows them."""
+        return next((v for v in self.version_dates if version and v.version == version), None)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from htq.model import (
     Htq,
     Ksb,
     Occupation,
+    RegulationDetail,
     Standard,
     StandardContent,
 )
@@ -73,6 +74,9 @@ def awarding_body(title: str) -> str | None:
     return None
 
 
+# The statutory regulators of health and care professions in England (those the Professional Standards
+# Authority oversees). A summary naming one of them in a sentence about registration or regulation
+# is read as "this occupation registers with it".
 _REGULATORS = {
     "NMC": "Nursing and Midwifery Council (NMC)",
     "HCPC": "Health and Care Professions Council (HCPC)",
@@ -80,6 +84,8 @@ _REGULATORS = {
     "GPHC": "General Pharmaceutical Council (GPhC)",
     "GMC": "General Medical Council (GMC)",
     "GOC": "General Optical Council (GOC)",
+    "GOSC": "General Osteopathic Council (GOsC)",
+    "GCC": "General Chiropractic Council (GCC)",
     "SWE": "Social Work England (SWE)",
 }
 _REGULATOR_NAMES = {
@@ -89,12 +95,23 @@ _REGULATOR_NAMES = {
     "general pharmaceutical council": "GPHC",
     "general medical council": "GMC",
     "general optical council": "GOC",
+    "general osteopathic council": "GOSC",
+    "general chiropractic council": "GCC",
     "social work england": "SWE",
 }
-_TITLE_REGULATOR = re.compile(r"\([^)]*\b(NMC|HCPC|GDC|GPhC|GMC|GOC|SWE)\b", re.I)
+_TITLE_REGULATOR = re.compile(r"\([^)]*\b(NMC|HCPC|GDC|GPhC|GMC|GOC|GOsC|GCC|SWE)\b", re.I)
 _STATUTORY = re.compile(r"statutor(?:il)?y regulated (?:profession|occupation)", re.I)
-_REGISTERED = re.compile(r"\b(?:are|is) registered with the (" + "|".join(_REGULATOR_NAMES) + ")", re.I)
-_NAMED = re.compile("|".join(_REGULATOR_NAMES), re.I)
+_NAMED = re.compile(r"\b(" + "|".join(_REGULATOR_NAMES) + r"|" + "|".join(
+    ("NMC", "HCPC", "GDC", "GPhC", "GMC", "GOC", "GOsC", "GCC")) + r")\b")
+_NAMED_ANY_CASE = re.compile(r"\b(" + "|".join(_REGULATOR_NAMES) + r")\b", re.I)
+_REGISTRATION = re.compile(r"\b(?:regist(?:er|ered|ering|ration|rant)s?|regulat(?:e|ed|es|ion|or)s?|scope of practice)\b",
+                           re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _regulator_key(name: str) -> str:
+    low = name.lower()
+    return _REGULATOR_NAMES.get(low) or low.upper()
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -106,18 +123,27 @@ def _sentence(text: str, start: int, end: int) -> str:
 def regulation_from_text(title: str, summary: str) -> tuple[bool | None, str | None, str | None]:
     """Return (regulated, body, evidence) when the title or summary states statutory regulation.
 
-    Returns (None, None, None) when the text says nothing: the snapshot does not know, and
-    absence of a statement is not evidence the occupation is unregulated.
+    Read as regulated: a title naming a regulator ("Nursing associate (NMC 2018)"); a summary
+    saying "statutorily regulated profession"; or a summary sentence naming a statutory regulator
+    together with registration or regulation ("… are registered with the Health and Care
+    Professions Council", "… GDC registered dental professionals"). The evidence quotes the
+    sentence. Returns (None, None, None) when the text says nothing: the snapshot does not know,
+    and absence of a statement is not evidence the occupation is unregulated.
     """
     m = _TITLE_REGULATOR.search(title or "")
     if m:
         return True, _REGULATORS[m.group(1).upper()], f"The standard's title names the regulator: “{title}”."
     summary = summary or ""
-    m = _STATUTORY.search(summary) or _REGISTERED.search(summary)
+    m = _STATUTORY.search(summary)
     if m:
-        named = _NAMED.search(summary)
-        body = _REGULATORS[_REGULATOR_NAMES[named.group(0).lower()]] if named else None
+        named = _NAMED_ANY_CASE.search(summary) or _NAMED.search(summary)
+        body = _REGULATORS[_regulator_key(named.group(1))] if named else None
         return True, body, f"The occupation summary says: “{_sentence(summary, m.start(), m.end())}”"
+    for sentence in _SENTENCE_END.split(summary):
+        named = _NAMED_ANY_CASE.search(sentence) or _NAMED.search(sentence)
+        if named and _REGISTRATION.search(sentence):
+            return True, _REGULATORS[_regulator_key(named.group(1))], \
+                f"The occupation summary says: “{' '.join(sentence.split())}”"
     return None, None, None
 
 
@@ -341,6 +367,11 @@ def standard_from_api(raw: dict[str, Any]) -> Standard:
                            _core(json_field(item, "isThisACoreDuty", "coreDuty"))))
     version = _clean(json_field(raw, "version", "versionNumber"))
     ksbs = tuple(knowledge + skills + behaviours)
+    options = _unique([_clean(json_field(o, "title", "name") if isinstance(o, dict) else o) or ""
+                       for o in _listed(json_field(raw, "options"))])
+    regulators = tuple(RegulationDetail(name, _core(json_field(r, "approved")), _clean(json_field(r, "webLink", "url")))
+                       for r in _listed(json_field(raw, "regulationDetail", "regulationDetails"))
+                       if isinstance(r, dict) and (name := _clean(json_field(r, "name"))))
     content = StandardContent(reference=reference, title=title, version=version, complete=bool(ksbs),
                               ksbs=ksbs, duties=tuple(duties), source="Skills England apprenticeship standards API",
                               note="" if ksbs else "The API record has no KSBs.") if ksbs or duties else None
@@ -349,8 +380,8 @@ def standard_from_api(raw: dict[str, Any]) -> Standard:
     return Standard(
         reference=reference, title=title, version=version, status=_clean(json_field(raw, "status")),
         level=int(level) if str(level or "").isdigit() else None, route=_clean(json_field(raw, "route", "routeName")),
-        regulated=None if regulated is None else _core(regulated),
-        regulated_body=_clean(json_field(raw, "regulatedBody")),
+        regulated=(True if regulators else None) if regulated is None else _core(regulated),
+        regulated_body=_clean(json_field(raw, "regulatedBody")) or (regulators[0].name if regulators else None),
         approved_date=_date(json_field(raw, "approvedForDelivery", "approvedDate")),
         changed_date=_date(json_field(raw, "changedDate", "lastUpdated", "lastUpdatedDate")),
         change_note=_clean(json_field(raw, "change")),
@@ -359,7 +390,19 @@ def standard_from_api(raw: dict[str, Any]) -> Standard:
         keywords=_strings(json_field(raw, "keywords")),
         overview=html_text(json_field(raw, "overviewOfRole")) or None,
         content=content,
+        options=options,
+        regulation_detail=regulators,
+        earliest_start=_date(json_field(raw, "earliestStartDate", "versionEarliestStartDate")),
+        latest_start=_date(json_field(raw, "latestStartDate", "versionLatestStartDate")),
+        latest_end=_date(json_field(raw, "latestEndDate", "versionLatestEndDate")),
     )
+
+
+def _listed(value: Any) -> list[Any]:
+    """Return a JSON value as a list: a list as it is, one object as a list of one, nothing as []."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
 
 
 def version_key(version: str | None) -> tuple[int, ...]:

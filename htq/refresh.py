@@ -66,7 +66,11 @@ class RefreshReport:
 
 
 def _latest(versions: list[Standard]) -> Standard:
-    return max(versions, key=lambda s: parse.version_key(s.version))
+    """Return the latest version, carrying the start and end dates of every version (oldest first)."""
+    ordered = sorted(versions, key=lambda s: parse.version_key(s.version))
+    dates = tuple(VersionDates(s.version, s.earliest_start, s.latest_start, s.latest_end) for s in ordered
+                  if s.version and (s.earliest_start or s.latest_start or s.latest_end))
+    return replace(ordered[-1], version_dates=dates)
 
 
 def _merge_page(std: Standard, facts: dict[str, Any]) -> Standard:
@@ -103,17 +107,19 @@ def _apply(occ: Occupation, std: Standard | None, route_ids: dict[str, int]) -> 
     put("approved_date", std.approved_date)
     put("changed_date", std.changed_date)
     put("change_note", std.change_note)
+    put("version_dates", std.version_dates)
     put("standard_url", std.standard_url)
     put("job_titles", std.job_titles, fill_only=True)
     put("keywords", std.keywords, fill_only=True)
     if std.route in route_ids and occ.route is None:
         put("route", std.route)
         values["route_id"] = route_ids[std.route]
-    if std.regulated is not None:
+    if std.regulated is not None:  # the API's own flag overrides what was read from the title or summary
         put("regulated", std.regulated)
         values["regulated_body"] = std.regulated_body if std.regulated else None
         values["regulation_evidence"] = ("The apprenticeship standards API marks the standard as regulated"
-                                         + (f" by {std.regulated_body}." if std.regulated_body else ".")) if std.regulated else None
+                                         + (f" by {std.regulated_body}." if std.regulated_body else ".")) if std.regulated \
+            else "The apprenticeship standards API marks the standard as not regulated."
     return replace(occ, sources=sources_, **values)
 
 

@@ -85,7 +85,18 @@ def test_eligible_only_hides_blocked_rows(df, index):
 
 def test_regulated_filter(df, index):
     out = catalogue.apply_filters(df, Filters(regulated="yes", levels=(4, 5)), index)
-    assert set(out["code"]) == {"OCC0827", "OCC0600", "OCC0875"}
+    # Nursing associate (title), hearing aid dispenser, small vessel engineer, and the four dental
+    # occupations whose summaries say they register with, or are regulated by, the GDC.
+    assert set(out["code"]) == {"OCC0827", "OCC0600", "OCC0875", "OCC0542", "OCC1432", "OCC1433", "OCC1434"}
+
+
+def test_dental_technicians_are_check_first_with_the_sentence_quoted(snap):
+    for code in ("OCC1432", "OCC1433"):
+        verdict = catalogue.eligibility(snap.occupation(code))
+        assert verdict.verdict == catalogue.CHECK_FIRST, code
+        reason = next(r.text for r in verdict.reasons if "statutory regulation" in r.text)
+        assert reason.startswith("Check first — statutory regulation") and "General Dental Council (GDC)" in reason
+        assert "The occupation summary says: “" in reason and "registered" in reason
 
 
 def test_status_date_range_excludes_unknown_dates(df, index):

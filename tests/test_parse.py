@@ -128,6 +128,31 @@ def test_regulator_named_in_summary():
     assert "registered with the Health and Care Professions Council" in hearing.regulation_evidence
 
 
+@pytest.mark.parametrize("summary, body", [
+    ("Dental technicians are registered professionals and work within the scope of practice as defined by the "
+     "General Dental Council (GDC) Scope of Practice document.", "General Dental Council (GDC)"),
+    ("Clinical Dental Technicians (CDT) are General Dental Council (GDC) registered dental professionals.",
+     "General Dental Council (GDC)"),
+    ("The scope of practice is set out by the GDC who regulate this occupation.", "General Dental Council (GDC)"),
+    ("Graduates register with Social Work England.", "Social Work England (SWE)"),
+    ("Pharmacy technicians are registered with the GPhC.", "General Pharmaceutical Council (GPhC)"),
+])
+def test_a_summary_sentence_naming_a_regulator_and_registration_flags_regulation(summary, body):
+    regulated, named, evidence = parse.regulation_from_text("A title", "Some first sentence. " + summary)
+    assert (regulated, named) == (True, body)
+    assert evidence == f"The occupation summary says: “{summary}”"  # the one sentence, quoted
+
+
+@pytest.mark.parametrize("summary", [
+    "They work alongside registered healthcare professionals.",  # registration, but no statutory regulator named
+    "They liaise with the General Dental Council on events.",  # a regulator, but not about registration
+    "Annual re-registration with the Society of Health Play Specialists is required.",  # a voluntary register
+    "",
+])
+def test_no_regulation_is_read_where_the_summary_does_not_say_so(summary):
+    assert parse.regulation_from_text("A title", summary) == (None, None, None)
+
+
 def test_regulated_without_named_body():
     engineer = parse.occupation_from_api(record("OCC0875"))
     assert (engineer.regulated, engineer.regulated_body) == (True, None)
