@@ -156,7 +156,7 @@ class UrlParam:
 
     key: str
     default: Any
-    kind: str = "str"  # "str", "bool", "strs", "ints", "date"
+    kind: str = "str"  # "str", "int", "bool", "strs", "ints", "date"
     choices: Sequence[Any] | None = None
 
     def read(self, params: Any) -> Any:
@@ -175,7 +175,7 @@ class UrlParam:
                 items = [int(v) if self.kind == "ints" and v.strip().isdigit() else v for v in values]
                 wanted = int if self.kind == "ints" else str
                 return [v for v in items if isinstance(v, wanted) and (self.choices is None or v in self.choices)]
-            value = values[-1]
+            value = int(values[-1]) if self.kind == "int" else values[-1]
             return value if self.choices is None or value in self.choices else self.default
         except (ValueError, IndexError):
             return self.default
@@ -263,6 +263,12 @@ def listing_columns() -> dict[str, Any]:
         "Level": st.column_config.NumberColumn("Level", format="%d", width="small"),
         "Status date": st.column_config.DateColumn("Status date", format="D MMM YYYY",
                                                    help="When the occupation's status last changed."),
+        "Review stage": st.column_config.TextColumn(
+            "Review stage", help="Approved for delivery, in revision, paused, in development, retired or withdrawn, "
+                                 "from the standard's status."),
+        "Last updated": st.column_config.DateColumn(
+            "Last updated", format="D MMM YYYY",
+            help="The latest date any source gives for a change to the standard; blank where none is known."),
         "HTQ eligibility": st.column_config.TextColumn(
             "HTQ eligibility", help="Eligible, eligible but check first (cautions apply), or not eligible. "
                                     "The standard's page gives the reasons."),

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
+from htq import lifecycle
 from htq.changes import RETIRED_STATUSES, ksb_changes
 from htq.model import Ksb, StandardContent
 from htq.snapshot import Snapshot
 from htq.store import SavedProgramme
 
-NEW_VERSION, STATUS, RETIRED, KSB_REWORDED, KSB_REMOVED, KSB_ADDED, MISSING = (
-    "new version", "status changed", "retired", "KSB reworded", "KSB removed", "KSB added", "no longer on the maps")
+NEW_VERSION, STATUS, RETIRED, KSB_REWORDED, KSB_REMOVED, KSB_ADDED, MISSING, REVISION, CLOSING = (
+    "new version", "status changed", "retired", "KSB reworded", "KSB removed", "KSB added", "no longer on the maps",
+    "in revision", "version closing to new starts")
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ def _mapped(programme: SavedProgramme, reference: str) -> StandardContent | None
     return StandardContent(reference, reference, rows[0].version, True, tuple(Ksb(r.code, r.kind, r.statement) for r in rows))
 
 
-def programme_alerts(programme: SavedProgramme, snap: Snapshot) -> list[Alert]:
+def programme_alerts(programme: SavedProgramme, snap: Snapshot, today: date | None = None) -> list[Alert]:
     """Return the alerts for a saved programme against a (usually newer) snapshot."""
     alerts: list[Alert] = []
     covered = {(r.standard, r.code): [e.module for e in r.evidence] for r in programme.mapping if r.coverage != "none"}
@@ -61,8 +64,15 @@ def programme_alerts(programme: SavedProgramme, snap: Snapshot) -> list[Alert]:
                 "Occupational standard without apprenticeship":
             alerts.append(Alert(ref, title, RETIRED, f"{ref} is now {now.standard_status.lower()}.",
                                 recheck="Find the replacement standard before the next approval or review."))
+        elif lifecycle.stage(now) == lifecycle.IN_REVISION and "revision" not in (then_status or "").lower():
+            alerts.append(Alert(ref, title, REVISION, f"{ref} is now in revision (status “{now.standard_status}”).",
+                                recheck="Follow the revision on the standard's page; its KSBs may change."))
         elif then_status and now.standard_status and then_status != now.standard_status:
             alerts.append(Alert(ref, title, STATUS, f"Status was “{then_status}”, now “{now.standard_status}”."))
+        closing = lifecycle.closing_note(now, then_version or now_version, today)
+        if closing:
+            alerts.append(Alert(ref, title, CLOSING, f"The version you mapped: {closing}",
+                                recheck="Plan the move to the current version before that date."))
         for change in ksb_changes(mapped, current):
             modules = covered.get((ref, change.code), [])
             if change.change == "reworded":

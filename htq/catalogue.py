@@ -13,6 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from htq import lifecycle
 from htq.model import HTQ_LEVELS, LEVELS, Occupation, StandardContent
 from htq.snapshot import Snapshot
 from htq.text import FieldIndex, FieldSpec, terms
@@ -151,6 +152,8 @@ def frame(snapshot: Snapshot) -> pd.DataFrame:
             "standard_status": occ.standard_status,
             "version": occ.version,
             "status_date": pd.Timestamp(occ.status_date) if occ.status_date else pd.NaT,
+            "stage": lifecycle.stage(occ),
+            "last_updated": pd.Timestamp(updated) if (updated := lifecycle.last_updated(occ)) else pd.NaT,
             "route": occ.route or ROUTE_UNKNOWN,
             "route_order": route_order.get(occ.route, 99),
             "pathway": occ.pathway,
@@ -199,6 +202,8 @@ class Filters:
     regulated: str = "any"  # "any", "yes" or "unknown"
     date_from: date | None = None
     date_to: date | None = None
+    revision_or_retired: bool = False
+    not_updated_since: int | None = None  # a year: keep standards whose last known change is before it
     query: str = ""
 
 
@@ -223,6 +228,11 @@ def apply_filters(df: pd.DataFrame, filters: Filters, index: FieldIndex | None =
         mask &= (df["status_date"] >= pd.Timestamp(filters.date_from)).fillna(False).to_numpy(dtype=bool)
     if filters.date_to is not None:
         mask &= (df["status_date"] <= pd.Timestamp(filters.date_to)).fillna(False).to_numpy(dtype=bool)
+    if filters.revision_or_retired:
+        mask &= df["stage"].isin((lifecycle.IN_REVISION, lifecycle.RETIRED)).to_numpy()
+    if filters.not_updated_since is not None:  # standards with no known date are left out, and counted apart
+        before = df["last_updated"] < pd.Timestamp(year=filters.not_updated_since, month=1, day=1)
+        mask &= before.fillna(False).to_numpy(dtype=bool)
 
     query = filters.query.strip()
     code = normalise_code(query)
@@ -337,6 +347,8 @@ LISTING_COLUMNS = {
     "standard_status": "Standard status",
     "version": "Version",
     "status_date": "Status date",
+    "stage": "Review stage",
+    "last_updated": "Last updated",
     "eligibility": "HTQ eligibility",
     "htqs": "Approved HTQs",
     "regulated": "Regulated",
@@ -372,6 +384,10 @@ def describe_filters(filters: Filters) -> str:
         parts.append({"yes": "statutory regulated", "unknown": "regulation not known"}[filters.regulated])
     if filters.date_from or filters.date_to:
         parts.append(f"status date {filters.date_from or '…'} to {filters.date_to or '…'}")
+    if filters.revision_or_retired:
+        parts.append("in revision or retired")
+    if filters.not_updated_since is not None:
+        parts.append(f"not updated since {filters.not_updated_since} (standards with no known date left out)")
     return "; ".join(parts) or "none (all occupations)"
 
 

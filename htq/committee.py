@@ -12,20 +12,21 @@ from __future__ import annotations
 import pandas as pd
 
 from htq import alerts as alerts_module
-from htq import catalogue, coverage, ksbs, readiness
+from htq import catalogue, coverage, ksbs, lifecycle, readiness
 from htq.model import StandardContent
 from htq.report import when
 from htq.snapshot import Snapshot
 from htq.store import SavedProgramme
 
 SECTIONS = ("Summary", "Candidate standards", "KSB lists", "Coverage", "Criteria checks", "Gaps", "Change alerts",
-            "Readiness checklist")
+            "Review and revision", "Readiness checklist")
 EMPTY = {"Candidate standards": "No standards shortlisted.",
          "KSB lists": "No KSB mapping saved yet.",
          "Coverage": "No KSB mapping saved yet.",
          "Criteria checks": "No KSB mapping saved yet, so the approval criteria cannot be checked.",
          "Gaps": "No gaps: every mapped KSB is covered, or partly covered with a reason.",
          "Change alerts": "No changes to the standards this programme uses.",
+         "Review and revision": "No standards shortlisted or mapped.",
          "Readiness checklist": "No readiness answers yet."}
 
 
@@ -105,6 +106,14 @@ def criteria_table(programme: SavedProgramme, snap: Snapshot, lists: pd.DataFram
                         columns=["Check", "Result", "Detail"])
 
 
+def schedule(programme: SavedProgramme, snap: Snapshot) -> pd.DataFrame:
+    """Return the review stage and dates of every standard the programme shortlists or maps (readiness D1b)."""
+    references = dict.fromkeys([s.reference for s in programme.shortlist if s.reference]
+                               + [r.standard for r in programme.mapping])
+    occupations = [occs[0] for ref in references if (occs := snap.occupations_of(ref))]
+    return lifecycle.schedule_table(occupations)
+
+
 def summary_table(programme: SavedProgramme, candidates: pd.DataFrame) -> pd.DataFrame:
     """Return the report's opening facts, including how far the review has gone."""
     unmapped = never_mapped(programme)
@@ -128,7 +137,7 @@ def tables(programme: SavedProgramme, snap: Snapshot) -> dict[str, pd.DataFrame]
            "Coverage": coverage.totals(programme.mapping), "Criteria checks": criteria_table(programme, snap, lists),
            "Gaps": coverage.gaps_frame(programme.mapping),
            "Change alerts": alerts_module.alerts_frame(alerts_module.programme_alerts(programme, snap)),
-           "Readiness checklist": checklist}
+           "Review and revision": schedule(programme, snap), "Readiness checklist": checklist}
     return {name: out[name] for name in SECTIONS}
 
 

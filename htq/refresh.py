@@ -24,6 +24,7 @@ from htq.model import (
     Route,
     Standard,
     StandardContent,
+    VersionDates,
 )
 
 Progress = Callable[[str, int, int], None]

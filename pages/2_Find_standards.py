@@ -1,5 +1,7 @@
 """Find standards: filter and search every occupation's standard, download it, share the link."""
 
+from datetime import date
+
 import streamlit as st
 
 import ui
@@ -11,6 +13,7 @@ snap, df = ui.setup_page("Find standards", ":material/search:")
 route_names = [r.name for r in snap.data.routes] + [catalogue.ROUTE_UNKNOWN]
 statuses = sorted(df["status"].unique())
 first_date, last_date = df["status_date"].min().date(), df["status_date"].max().date()
+UPDATE_YEARS = range(df["last_updated"].min().year + 1, date.today().year + 1)
 PARAMS = [
     ui.UrlParam("q", ""),
     ui.UrlParam("route", [], "strs", route_names),
@@ -21,6 +24,8 @@ PARAMS = [
     ui.UrlParam("regulated", "any", "str", ("any", "yes", "unknown")),
     ui.UrlParam("from", None, "date"),
     ui.UrlParam("to", None, "date"),
+    ui.UrlParam("revision", False, "bool"),
+    ui.UrlParam("not_updated_since", None, "int", tuple(UPDATE_YEARS)),
 ]
 ui.restore_url_state(PARAMS)
 
@@ -55,13 +60,22 @@ with c7.popover("Status date", icon=":material/calendar_month:", help="Filter on
                   help="Earliest status date. Occupations without a status date are hidden while set.")
     st.date_input("To", key="to", min_value=first_date, max_value=last_date, format="DD/MM/YYYY",
                   help="Latest status date. Occupations without a status date are hidden while set.")
+c8, c9, _ = st.columns([2, 2, 4])
+c8.toggle("In revision or retired", key="revision",
+          help="Only standards being revised, or retired or withdrawn: check these before aligning a programme.")
+c9.selectbox("Not updated since", list(UPDATE_YEARS)[::-1], key="not_updated_since", index=None,
+             placeholder="Any year",
+             help="Only standards whose latest known change (status, approval or revision) is before 1 January of "
+                  "this year. Standards with no known date are left out and counted below.")
 ui.publish_url_state(PARAMS)
 
 filters = catalogue.Filters(
     routes=tuple(st.session_state["route"]), levels=tuple(st.session_state["level"]),
     statuses=tuple(st.session_state["status"]), eligible_only=st.session_state["eligible"],
     has_htqs=st.session_state["has_htqs"], regulated=st.session_state["regulated"],
-    date_from=st.session_state["from"], date_to=st.session_state["to"], query=st.session_state["q"],
+    date_from=st.session_state["from"], date_to=st.session_state["to"],
+    revision_or_retired=st.session_state["revision"], not_updated_since=st.session_state["not_updated_since"],
+    query=st.session_state["q"],
 )
 results = catalogue.apply_filters(df, filters, ui.search_index())
 listing = catalogue.listing(results, with_relevance=bool(filters.query.strip()))
@@ -72,6 +86,11 @@ if results.empty:
 else:
     st.markdown(f"**{len(results):,}** of {len(df):,} occupations match"
                 + (", best match first." if filters.query.strip() else "."))
+if filters.not_updated_since is not None:
+    undated = int(df["last_updated"].isna().sum())
+    st.caption(f"{undated:,} occupations have no known update date in this snapshot and are left out of "
+               "“Not updated since”.")
+if not results.empty:
     event = st.dataframe(
         ui.with_page_links(listing), hide_index=True, width="stretch", height=520,
         column_config=ui.listing_columns(), on_select="rerun", selection_mode="single-row", key="results",

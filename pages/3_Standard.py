@@ -57,6 +57,8 @@ if occ.htqs:
 else:
     st.caption("No approved HTQ is aligned to this occupation in this snapshot.")
 
+standard_panel.review_section(occ, ui.source_names(snap))
+
 st.subheader("Knowledge, skills and behaviours")
 standard_panel.ksb_section(occ, content)
 

@@ -28,7 +28,7 @@ if opened is not None:
     with tabs[0]:
         saved_panel.notes_editor(opened)
     with tabs[1]:
-        saved_panel.checklist_editor(opened)
+        saved_panel.checklist_editor(opened, snap)
     with tabs[2]:
         saved_panel.programme_alerts_panel(opened, snap)
     with tabs[3]:

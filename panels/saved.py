@@ -99,7 +99,8 @@ def committee_downloads(saved: store_module.SavedProgramme, snap: snapshot.Snaps
 
 COMMITTEE_HEADINGS = {"Candidate standards": "Candidate standards", "KSB lists": "KSB lists mapped",
                       "Coverage": "KSB coverage", "Criteria checks": "Approval criteria checks", "Gaps": "Gaps",
-                      "Change alerts": "Change alerts", "Readiness checklist": "HTQ readiness checklist"}
+                      "Change alerts": "Change alerts", "Review and revision": "Review and revision of the standards",
+                      "Readiness checklist": "HTQ readiness checklist"}
 
 
 def committee_view(saved: store_module.SavedProgramme, snap: snapshot.Snapshot) -> None:
@@ -215,10 +216,16 @@ def notes_editor(opened: store_module.SavedProgramme) -> None:
         replace(s, note=str(notes.get(s.reference, s.note))) for s in opened.shortlist))
 
 
-def checklist_editor(opened: store_module.SavedProgramme) -> None:
+def checklist_editor(opened: store_module.SavedProgramme, snap: snapshot.Snapshot) -> None:
     """Draw the HTQ readiness prompts of one stage with editable answers and evidence."""
     stage = st.selectbox("Stage", readiness.STAGES, key="checklist_stage",
                          help="The quality stage whose occupational-standard prompts you are answering.")
+    if stage == readiness.PROMPT["D1b"].stage:
+        with st.expander("For D1b: what the sources say about the reapproval of this programme's standards",
+                         icon=":material/event:"):
+            st.dataframe(committee.schedule(opened, snap), hide_index=True, width="stretch")
+            st.caption("Stage and dates come from the occupational maps and, after a refresh, the standards API; "
+                       "“unknown” means this snapshot does not have the date.")
     done = readiness.progress(opened.answers)
     st.caption(" · ".join(f"{s}: {a}/{n}" for s, (a, n) in done.items()))
     frame = readiness.checklist_frame(opened.answers, stage)

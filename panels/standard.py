@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from htq import catalogue, snapshot
+from htq import catalogue, lifecycle, snapshot
 from htq import ksbs as ksbs_module
 from ui import PAGE, download_buttons, format_date, plain, recent_changes, search_index
 
@@ -160,3 +160,22 @@ def change_notice(occ: Any) -> None:
     st.warning(f"Changed since the snapshot of {format_date(latest.old_date)} — {detail}. "
                + (f"Skills England's note: {plain(occ.change_note)}" if occ.change_note else ""),
                icon=":material/update:")
+
+
+def review_section(occ: Any, source_names: dict[str, str]) -> None:
+    """Draw "Review and revision": the standard's stage, every date the sources give, and its versions."""
+    st.subheader("Review and revision")
+    stage = lifecycle.stage(occ)
+    if stage in (lifecycle.IN_REVISION, lifecycle.RETIRED, lifecycle.PAUSED):
+        st.warning(f"{occ.reference or 'This standard'} is {stage}: check its page on the Skills England website "
+                   "before aligning a programme to it.", icon=":material/history:")
+    closing = lifecycle.closing_note(occ, occ.version)
+    if closing:
+        st.warning(closing + " Programmes aligned to it should plan for the next version.", icon=":material/event:")
+    st.table(lifecycle.review_facts(occ, source_names).set_index("Field"))
+    versions = lifecycle.versions_table(occ)
+    if versions.empty:
+        st.caption("Start and end dates of each version are not in this snapshot: a refresh from the standards API "
+                   "records them. The occupational maps give only the date the status last changed.")
+    else:
+        st.dataframe(versions, hide_index=True, width="stretch")

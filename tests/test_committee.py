@@ -116,3 +116,11 @@ def test_committee_xlsx_has_every_sheet(sections):
     assert book.sheetnames == [*committee.SECTIONS, "KSB mapping", "Qualification structure", "About"]
     lists = [[c.value for c in row] for row in book["KSB lists"].iter_rows()]
     assert lists[0][:3] == ["Standard", "KSB version mapped", "Standard's current version"]
+
+
+def test_review_and_revision_facts_for_readiness_d1b(snap):
+    p = half_reviewed(snap)
+    table = committee.tables(p, snap)["Review and revision"].set_index("Standard")
+    assert list(table.index) == ["ST0116", "ST0118"]  # shortlisted and mapped, once each
+    assert table.loc["ST0116", "Stage"] == "approved for delivery"
+    assert table.loc["ST0116", "New starts on this version until"] == "unknown"  # the shipped snapshot has no API dates

@@ -61,6 +61,25 @@ def test_find_filters_restore_from_the_url(page):
     assert at.toggle(key="has_htqs").value is True
 
 
+def test_find_filters_on_revision_and_age_from_the_url(page):
+    at = page(FIND, revision="true", not_updated_since="2018", level="all")
+    assert not at.exception
+    assert at.toggle(key="revision").value is True and at.selectbox(key="not_updated_since").value == 2018
+    table = at.dataframe[0].value
+    assert set(table["Review stage"]) <= {"in revision", "retired or withdrawn"}
+    assert (table["Last updated"] < "2018-01-01").all()
+    assert any("have no known update date" in c.value for c in at.caption)
+    assert page(FIND, not_updated_since="1066").selectbox(key="not_updated_since").value is None
+
+
+def test_standard_page_has_review_and_revision(page):
+    at = page(STANDARD, code="OCC0116")
+    assert "Review and revision" in [h.value for h in at.subheader]
+    facts = next(t.value for t in at.table if "Map status last changed" in t.value.index)
+    assert facts.loc["Approved for delivery", "Value"].startswith("not in this snapshot")
+    assert any("Start and end dates of each version are not in this snapshot" in c.value for c in at.caption)
+
+
 def test_find_with_no_match_says_so(page):
     at = page(FIND, q="zzzxqv")
     assert any("No standard matches" in w.value for w in at.warning)

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from htq import parse
+from htq.model import RegulationDetail
 
 from .conftest import FIXTURES
 
@@ -144,3 +145,34 @@ def test_definition_list_layout_and_long_dates():
 def test_changed_layout_is_reported():
     with pytest.raises(parse.ParseError, match="no facts list found \\(the page layout has changed\\)"):
         parse.standard_page((PAGES / "st0827-layout-changed.html").read_text(encoding="utf-8"))
+
+
+def test_the_importer_shape_is_read():
+    """das-courses-api's Apprenticeship import type: lists of strings, {optionId, title}, regulationDetail, dates."""
+    record = json.loads((API / "ST1512.json").read_text(encoding="utf-8"))[0]
+    record = {**record, "keywords": ["artificial intelligence", "automation"], "typicalJobTitles": ["AI engineer"]}
+    std = parse.standard_from_api(record)
+    assert std.keywords == ("artificial intelligence", "automation") and std.job_titles == ("AI engineer",)
+    assert std.options == ("Fixture option A", "Fixture option B")
+    assert (std.earliest_start, std.latest_start, std.latest_end) == ("2023-04-12", "2027-03-31", None)
+    nursing = parse.standard_from_api(json.loads((API / "ST0827.json").read_text(encoding="utf-8"))[0])
+    assert nursing.regulation_detail == (RegulationDetail("Nursing and Midwifery Council", True, "https://www.nmc.org.uk/"),)
+
+
+def test_the_older_string_shape_is_still_read():
+    old = json.loads((API / "ST0118.json").read_text(encoding="utf-8"))[0]
+    assert isinstance(old["keywords"], str)  # the fixture really is the older shape
+    std = parse.standard_from_api(old)
+    assert std.keywords == ("data", "analysis") and std.job_titles == ("Data analyst",)
+    assert (std.options, std.regulation_detail, std.latest_start) == ((), (), None)
+
+
+def test_domain_names_of_the_dates_and_a_single_regulator_object_are_accepted():
+    std = parse.standard_from_api({
+        "referenceNumber": "ST0001", "title": "X", "versionEarliestStartDate": "2020-01-01T00:00:00",
+        "versionLatestStartDate": "2025-06-30T00:00:00", "versionLatestEndDate": "0001-01-01T00:00:00",
+        "regulationDetail": {"name": "General Dental Council", "approved": "true", "webLink": "https://www.gdc-uk.org/"},
+        "options": ["Option as a string"]})
+    assert (std.earliest_start, std.latest_start, std.latest_end) == ("2020-01-01", "2025-06-30", None)
+    assert (std.regulated, std.regulated_body) == (True, "General Dental Council")  # no flag: the detail says so
+    assert std.options == ("Option as a string",)

@@ -168,3 +168,31 @@ def test_cli_refresh_failure_exits_1_and_names_the_snapshot_in_use(behaviour, da
                              timeout=120)
     assert out.returncode == 1
     assert "refresh failed" in out.stderr and f"still {snap.id}" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_refresh_keeps_review_dates_of_every_version(behaviour, data_copy, snap):
+    from datetime import date
+
+    from htq import alerts, lifecycle
+    from htq.store import SavedProgramme, ShortlistEntry
+
+    assert snap.occupation("OCC0116").version_dates == ()  # the shipped snapshot has no API dates
+    with SourceServer(behaviour) as url:
+        run_refresh(url, data_copy)
+    new = snapshot.load(data_copy)
+    software = new.occupation("OCC0116")
+    assert [(v.version, v.earliest_start, v.latest_start) for v in software.version_dates] == [
+        ("1.1", "2018-01-01", "2024-01-09"), ("1.2", "2024-01-10", None)]
+    facts = lifecycle.review_facts(software, {}).set_index("Field")["Value"]
+    assert facts["Current version: first start date"] == "2024-01-10"
+    assert facts["Current version: last date for new starts"] == "none set"
+    ai = new.occupation(new.occupations_of("ST1512")[0].code)
+    assert lifecycle.stage(ai) == lifecycle.IN_REVISION
+
+    programme = SavedProgramme(id="p", title="P", shortlist=(
+        ShortlistEntry("OCC0116", "ST0116", "Software developer", "", "1.1", "Approved for delivery"),
+        ShortlistEntry(ai.code, "ST1512", ai.title, "", "2.1", "Approved for delivery")))
+    found = {(a.reference, a.kind): a.detail for a in alerts.programme_alerts(programme, new, today=date(2026, 12, 2))}
+    assert found[("ST0116", alerts.CLOSING)] == "The version you mapped: Version 1.1 closed to new starts on 2024-01-09."
+    assert found[("ST1512", alerts.REVISION)].startswith("ST1512 is now in revision")
+    assert found[("ST1512", alerts.CLOSING)].endswith("Version 2.1 closes to new starts on 2027-03-31.")
