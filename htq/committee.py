@@ -55,9 +55,11 @@ def candidates_table(programme: SavedProgramme, snap: Snapshot) -> pd.DataFrame:
         rows.append({"Standard": s.reference, "Occupation": s.occupation, "Title": s.title,
                      "HTQ eligibility": verdict.verdict if verdict else "unknown", "Why": why,
                      "KSB mapping": f"{n} KSBs mapped" if n else "not mapped",
-                     "Occupational map": catalogue.map_url(s.occupation), "Note": s.note})
+                     "Occupational map": catalogue.map_url(s.occupation),
+                     "Standard page": (occ.standard_url if occ is not None else None) or catalogue.STANDARD_PAGE_UNKNOWN,
+                     "Note": s.note})
     return pd.DataFrame(rows, columns=["Standard", "Occupation", "Title", "HTQ eligibility", "Why", "KSB mapping",
-                                       "Occupational map", "Note"])
+                                       "Occupational map", "Standard page", "Note"])
 
 
 def _list_of(reference: str, version: str | None, snap: Snapshot) -> StandardContent | None:
@@ -133,8 +135,12 @@ def tables(programme: SavedProgramme, snap: Snapshot) -> dict[str, pd.DataFrame]
     checklist = readiness.checklist_frame(programme.answers)
     if not checklist.empty:
         checklist = checklist.assign(**{"Answered at": checklist["Answered at"].map(when)})
+    totals = coverage.totals(programme.mapping)
+    if not totals.empty:  # a partial list's coverage is never read as complete: say which lists are partial
+        kind = dict(zip(lists["Standard"], lists["List"]))
+        totals.insert(1, "KSB list", [kind.get(ref, "unknown") for ref in totals["Standard"]])
     out = {"Summary": summary_table(programme, candidates), "Candidate standards": candidates, "KSB lists": lists,
-           "Coverage": coverage.totals(programme.mapping), "Criteria checks": criteria_table(programme, snap, lists),
+           "Coverage": totals, "Criteria checks": criteria_table(programme, snap, lists),
            "Gaps": coverage.gaps_frame(programme.mapping),
            "Change alerts": alerts_module.alerts_frame(alerts_module.programme_alerts(programme, snap)),
            "Review and revision": schedule(programme, snap), "Readiness checklist": checklist}

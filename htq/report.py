@@ -102,9 +102,12 @@ def committee_html(sections: dict[str, pd.DataFrame], read_first: list[str], not
         for row in coverage.itertuples(index=False):
             share = str(row[coverage.columns.get_loc("Covered (reviewed)")]).rstrip("%")
             percent = int(share) if share.isdigit() else 0
-            label = f"{row[0]} {row[1]}: {percent}% covered by reviewed rows"
+            kind = row[coverage.columns.get_loc("Type")]
+            label = f"{row[0]} {kind}: {percent}% covered by reviewed rows"
             pending = int(row[coverage.columns.get_loc("Still proposed")])
             label += f" ({pending} still proposed by the tool)" if pending else ""
+            if "KSB list" in coverage.columns and row[coverage.columns.get_loc("KSB list")] != "complete":
+                label += f" — {row[coverage.columns.get_loc('KSB list')]} KSB list, so never complete coverage"
             bars.append(f"<p>{html.escape(label)} <span class='bar' style='width:{percent * 3}px'></span></p>")
         parts.append(f"<h2>Coverage at a glance</h2>{''.join(bars)}"
                      "<p class='muted'>The Coverage table below holds the same figures.</p>")

@@ -87,6 +87,17 @@ def test_committee_report_lists_eligibility_why_and_official_links(snap):
     assert fraud["HTQ eligibility"] == "Not eligible" and "not yet published" in fraud["Why"]
     assert fraud["Note"].startswith("Shortlisted although it cannot be applied against")
     assert fraud["Occupational map"].endswith("/maps/occupation/OCC1445")
+    assert fraud["Standard page"].startswith("not yet known")  # the shipped snapshot has no standard page addresses
+
+
+def test_a_partial_list_is_marked_in_the_coverage_table(snap):
+    p = mapped_programme(snap)
+    p = replace(p, mapping=tuple(replace(r, version="0.9") for r in p.mapping))  # a list the snapshot does not hold
+    tables = committee.tables(p, snap)
+    assert set(tables["Coverage"]["KSB list"]) == {"unknown"}
+    page = report.committee_html(tables, [], {}, committee.EMPTY).decode()
+    assert "unknown KSB list, so never complete coverage" in page
+    assert set(committee.tables(mapped_programme(snap), snap)["Coverage"]["KSB list"]) == {"complete"}
 
 
 @pytest.fixture
