@@ -38,7 +38,10 @@ def _read_programme(source: str):
     from htq import documents
 
     if source == "-":
-        return documents.from_text(sys.stdin.read(), "Standard input")
+        text = documents.decode_text(documents.read_bounded(sys.stdin.buffer, "Standard input"))
+        if text is None:
+            raise documents.DocumentError("Standard input is not readable text; send UTF-8 text.")
+        return documents.from_text(text, "Standard input")
     return documents.read_path(Path(source))
 
 
@@ -116,14 +119,18 @@ def _standards_for(snap: snapshot.Snapshot, codes: list[str], ksb_file: str | No
     if ksb_file:
         if len(wanted) != 1:
             raise UsageError("--ksbs gives the KSBs of one standard: pass exactly one --standard with it")
+        from htq import documents
+
         path = Path(ksb_file)
         try:
+            blob = documents.file_bytes(path)
             if path.suffix.lower() in (".xlsx", ".csv"):
-                return [ksbs.read_sheet(path.read_bytes(), path.name, *wanted[0])]
-            return [ksbs.from_text(path.read_text(encoding="utf-8"), *wanted[0])]
-        except FileNotFoundError as exc:
-            raise UsageError(f"“{ksb_file}” does not exist") from exc
-        except (ksbs.KsbError, UnicodeDecodeError) as exc:
+                return [ksbs.read_sheet(blob, path.name, *wanted[0])]
+            text = documents.decode_text(blob)
+            if text is None:
+                raise UsageError(f"“{ksb_file}” is not readable text")
+            return [ksbs.from_text(text, *wanted[0])]
+        except (ksbs.KsbError, documents.DocumentError) as exc:
             raise UsageError(str(exc)) from exc
     out = []
     for reference, _ in wanted:
@@ -140,12 +147,12 @@ def _coverage(args: argparse.Namespace) -> int:
 
     from htq import coverage, embed, programme
 
+    from htq import documents
+
     path = Path(args.programme)
-    if not path.is_file():
-        raise UsageError(f"“{args.programme}” does not exist")
     try:
-        structure = programme.read_structure(path.read_bytes(), path.name)
-    except programme.ProgrammeError as exc:
+        structure = programme.read_structure(documents.file_bytes(path), path.name)
+    except (programme.ProgrammeError, documents.DocumentError) as exc:
         raise UsageError(str(exc)) from exc
     snap = snapshot.load(Path(args.data_dir) if args.data_dir else None)
     standards = _standards_for(snap, args.standard, args.ksbs)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from htq.embed import CONTEXTUAL_COSINE_RANGE, ContextualEmbedder, rescale
 from htq.model import HTQ_LEVELS, KSB_KINDS, StandardContent
-from htq.programme import Module
+from htq.programme import Module, check_size
 from htq.text import terms
 
 FULL, PARTIAL, NONE = "full", "partial", "none"
@@ -135,7 +135,12 @@ def confidence(score: float) -> str:
 
 def propose(modules: Sequence[Module], standards: Sequence[StandardContent],
             embedder: ContextualEmbedder | None) -> Proposal:
-    """Return a proposed grade, evidence and confidence for every KSB of every standard given."""
+    """Return a proposed grade, evidence and confidence for every KSB of every standard given.
+
+    At most programme.MAX_MODULES modules and MAX_OUTCOMES outcomes (ProgrammeError beyond), so the
+    dense similarity matrices stay within a few tens of MB.
+    """
+    check_size(modules)
     items = _items(modules)
     ksbs = [(s, k) for s in standards for k in s.ksbs]
     sim = similarity([t for _, _, t in items], [k.text for _, k in ksbs], embedder)

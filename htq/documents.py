@@ -10,6 +10,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 MAX_BYTES = 15 * 1024 * 1024
 MAX_CHARS = 200_000
@@ -56,13 +57,36 @@ def from_text(text: str, name: str = "The text") -> Document:
     return Document(title, body, warnings)
 
 
-def _decode(blob: bytes, name: str) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def decode_text(blob: bytes) -> str | None:
+    """Return the text of a file's bytes: UTF-16 when it starts with a UTF-16 byte-order mark (Excel's
+    "Unicode Text"), else UTF-8 (with or without its mark), else Windows-1252; None when none fits."""
+    encodings = ("utf-16",) if blob.startswith(_UTF16_BOMS) else ("utf-8-sig", "cp1252")
+    for encoding in encodings:
         try:
             return blob.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise DocumentError(f"{name} is not readable text; save it as UTF-8 text, .docx or .pdf.")
+    return None
+
+
+def _decode(blob: bytes, name: str) -> str:
+    text = decode_text(blob)
+    if text is None:
+        raise DocumentError(f"{name} is not readable text; save it as UTF-8 text, .docx or .pdf.")
+    return text
+
+
+TITLE_SCAN = 20  # non-empty paragraphs searched for a Title or Heading style
+MAX_TABLE_CELLS = 20_000
+
+
+def _style_id(paragraph: object) -> str:
+    """Return a paragraph's style id straight from its XML (python-docx's `.style` looks the style up
+    in the styles part on every call, which costs seconds over a long document)."""
+    return getattr(getattr(paragraph, "_p", None), "style", None) or ""
 
 
 def _docx(blob: bytes, name: str) -> Document:
@@ -79,24 +103,40 @@ def _docx(blob: bytes, name: str) -> Document:
         raise DocumentError(f"{name} could not be opened as a Word document: {exc}.") from exc
     title = ""
     lines: list[str] = []
+    size, seen, cut = 0, 0, False
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
         if not text:
             continue
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
-        if not title and (style == "Title" or style.startswith("Heading")):
-            title = text
-            continue
+        seen += 1
+        if not title and seen <= TITLE_SCAN:
+            style = _style_id(paragraph)
+            if style == "Title" or style.startswith("Heading"):
+                title = text
+                continue
         lines.append(text)
-    tables = []
-    for table in document.tables:
+        size += len(text) + 1
+        if size > MAX_CHARS:  # stop reading at the cap: the rest would be cut anyway
+            cut = True
+            break
+    tables, cells_read = [], 0
+    for table in document.tables if not cut else ():
         rows = []
         for row in table.rows:
             cells = tuple(dict.fromkeys(c.text.strip() for c in row.cells))
+            cells_read += len(cells)
             rows.append(cells)
             lines.append(" | ".join(c for c in cells if c))
+            size += len(lines[-1]) + 1
+            if size > MAX_CHARS or cells_read > MAX_TABLE_CELLS:
+                cut = True
+                break
         tables.append(tuple(rows))
+        if cut:
+            break
     text, warnings = _limit("\n".join(lines), name)
+    if cut:  # reading stopped at the cap, so the document's full length is not known
+        warnings = (f"{name} is longer than this tool reads; the first {MAX_CHARS:,} characters were used.",)
     if not title:
         title, text = _split_title(text)
     if not (title or text).strip():
@@ -149,6 +189,12 @@ def read_bytes(blob: bytes, filename: str) -> Document:
 
 def read_path(path: Path) -> Document:
     """Return the Document in a file on disk."""
+    return read_bytes(file_bytes(path), path.name)
+
+
+def file_bytes(path: Path) -> bytes:
+    """Return a file's bytes, refusing folders, missing files and anything over MAX_BYTES (pipes and
+    devices included, whose size the file system does not know)."""
     try:
         size = path.stat().st_size
     except FileNotFoundError as exc:
@@ -158,4 +204,13 @@ def read_path(path: Path) -> Document:
     if size > MAX_BYTES:
         raise DocumentError(f"“{path.name}” is {size / 1024 / 1024:.1f} MB, more than the "
                             f"{MAX_BYTES // 1024 // 1024} MB this tool reads.")
-    return read_bytes(path.read_bytes(), path.name)
+    with path.open("rb") as handle:  # a pipe or a device reports size 0: never read more than the limit
+        return read_bounded(handle, f"“{path.name}”")
+
+
+def read_bounded(handle: BinaryIO, name: str) -> bytes:
+    """Return at most MAX_BYTES from a file, pipe or device; DocumentError when there is more."""
+    blob = handle.read(MAX_BYTES + 1)
+    if len(blob) > MAX_BYTES:
+        raise DocumentError(f"{name} holds more than the {MAX_BYTES // 1024 // 1024} MB this tool reads.")
+    return blob

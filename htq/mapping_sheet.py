@@ -26,7 +26,7 @@ MAPPING_COLUMNS = ["Standard", "Version", "Type", "Code", "Statement", "Mapped m
                    "Coverage", "Assessment", "Notes", "Proposed", "Score", "Confidence", "Decision"]
 OPTIONAL_COLUMNS = ["Decided by", "Decided at"]  # added later: sheets exported before them still import
 STRUCTURE_COLUMNS = ["Code", "Title", "Level", "Credits", "Core/optional", "Learning outcomes", "Assessment"]
-_EVIDENCE = re.compile(r"^(?P<module>[^:]+):\s(?P<outcome>.*)\s\((?P<score>\d+(?:\.\d+)?)\)$")
+_EVIDENCE = re.compile(r"^(?P<module>.+?):\s(?P<outcome>.*)\s\((?P<score>\d+(?:\.\d+)?)\)$", re.S)
 
 
 class SheetError(ValueError):
@@ -82,18 +82,27 @@ def to_csv(rows: Sequence[MappingRow], modules: Sequence[Module]) -> bytes:
 
 
 def _text(value: object) -> str:
+    """Return a cell that holds a code or a choice, trimmed."""
     return "" if value is None else str(value).strip()
+
+
+def _free(value: object) -> str:
+    """Return a cell of free text exactly as exported (no trimming: leading tabs, quotes or '=' are text)."""
+    return "" if value is None else str(value)
+
+
+def _lines(value: object) -> list[str]:
+    """Return the lines of a multi-line cell (split on line feeds only: a carriage return is text)."""
+    return [line for line in _free(value).split("\n") if line.strip()]
 
 
 def _evidence(cell: str, where: str) -> tuple[Evidence, ...]:
     out = []
-    for line in cell.splitlines():
-        if not line.strip():
-            continue
-        m = _EVIDENCE.match(line.strip())
+    for line in _lines(cell):
+        m = _EVIDENCE.match(line)
         if not m:
             raise SheetError(f"{where}: the mapped outcome “{line.strip()[:60]}” should read “MODULE: outcome (score)”.")
-        out.append(Evidence(m.group("module").strip(), m.group("outcome"), float(m.group("score"))))
+        out.append(Evidence(m.group("module"), m.group("outcome"), float(m.group("score"))))
     return tuple(out)
 
 
@@ -115,16 +124,15 @@ def from_xlsx(blob: bytes, filename: str = "mapping.xlsx") -> Mapping:
             raise SheetError(f"{name}, sheet “{sheet}”: missing column(s) {', '.join(missing)}.")
     modules = []
     for r in structure:
-        title = _text(r["Title"])
-        if not title:
+        title = _free(r["Title"])
+        if not title.strip():
             continue
         level, credits = _text(r["Level"]), _text(r["Credits"])
         modules.append(Module(
-            code=_text(r["Code"]), title=title, level=int(float(level)) if level else None,
+            code=_free(r["Code"]), title=title, level=int(float(level)) if level else None,
             credits=int(float(credits)) if credits else None,
             core=_text(r["Core/optional"]).lower() != "optional",
-            outcomes=tuple(o for o in _text(r["Learning outcomes"]).splitlines() if o.strip()),
-            assessment=_text(r["Assessment"])))
+            outcomes=tuple(_lines(r["Learning outcomes"])), assessment=_free(r["Assessment"])))
     mapping = []
     for n, r in enumerate(rows, start=2):
         where = f"{name}, sheet “{MAPPING_SHEET}”, row {n}"
@@ -141,11 +149,11 @@ def from_xlsx(blob: bytes, filename: str = "mapping.xlsx") -> Mapping:
         score = _text(r["Score"])
         mapping.append(MappingRow(
             standard=_text(r["Standard"]), version=_text(r["Version"]) or None, kind=KSB_PREFIX[code[0]], code=code,
-            statement=_text(r["Statement"]), proposed=proposed or coverage_grade, coverage=coverage_grade,
-            evidence=_evidence(_text(r["Mapped outcomes"]), where), score=float(score) if score else 0.0,
-            confidence=_text(r["Confidence"]) or "low", decision=decision, notes=_text(r["Notes"]),
-            decided_by=_text(r.get("Decided by")), decided_at=_text(r.get("Decided at"))))
+            statement=_free(r["Statement"]), proposed=proposed or coverage_grade, coverage=coverage_grade,
+            evidence=_evidence(_free(r["Mapped outcomes"]), where), score=float(score) if score else 0.0,
+            confidence=_text(r["Confidence"]) or "low", decision=decision, notes=_free(r["Notes"]),
+            decided_by=_free(r.get("Decided by")), decided_at=_text(r.get("Decided at"))))
     if not mapping:
         raise SheetError(f"{name}, sheet “{MAPPING_SHEET}”: no KSB rows.")
-    programme = next((_text(r.get("Value")) for r in about if _text(r.get("Item")) == "Programme"), "")
+    programme = next((_free(r.get("Value")) for r in about if _text(r.get("Item")) == "Programme"), "")
     return Mapping(programme, tuple(mapping), tuple(modules))

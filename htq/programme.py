@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from htq import documents
 
@@ -26,6 +27,13 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "assessment": ("assessment", "assessments", "assessment method", "assessment methods"),
 }
 REQUIRED_COLUMNS = ("title",)
+# Bounds on what one programme may hold, so a hostile upload costs bounded time and memory. Real
+# HTQs have 6-30 modules and a few hundred outcomes.
+MAX_MODULES = 300
+MAX_OUTCOMES = 3_000
+MAX_SHEET_ROWS = 5_000  # non-empty rows of a module sheet
+MAX_SHEET_COLUMNS = 100  # columns read; any further right are ignored
+MAX_SCANNED_ROWS = 20_000  # rows read at all, empty ones included, before a sheet is refused
 OPTIONAL_WORDS = ("optional", "option", "elective")
 
 _HEADER = re.compile(r"^(?P<code>[A-Z]{2,6}[ -]?\d{2,5}[A-Z]?)\b[\s:.\-–—]*(?P<title>.*)$")
@@ -98,6 +106,17 @@ def split_outcomes(text: str) -> tuple[str, ...]:
     return tuple(p for p in (_BULLET.sub("", x).strip() for x in parts) if p)
 
 
+def check_size(modules: Sequence[Module], where: str = "The programme") -> list[Module]:
+    """Return the modules, or raise ProgrammeError naming the limit when there are too many to map."""
+    outcomes = sum(len(m.outcomes) for m in modules)
+    if len(modules) > MAX_MODULES:
+        raise ProgrammeError(f"{where} has {len(modules):,} modules; this tool maps at most {MAX_MODULES:,}. Split "
+                             "the programme, or give its modules only.")
+    if outcomes > MAX_OUTCOMES:
+        raise ProgrammeError(f"{where} has {outcomes:,} learning outcomes; this tool maps at most {MAX_OUTCOMES:,}.")
+    return list(modules)
+
+
 def modules_from_rows(rows: Iterable[Mapping[str, object]], where: str = "The table") -> list[Module]:
     """Return modules from table rows keyed by header; raise naming any missing required column."""
     rows = list(rows)
@@ -127,7 +146,7 @@ def modules_from_rows(rows: Iterable[Mapping[str, object]], where: str = "The ta
         ))
     if not modules:
         raise ProgrammeError(f"{where} has no module titles.")
-    return modules
+    return check_size(modules, where)
 
 
 def _header(line: str) -> tuple[str, str] | None:
@@ -163,33 +182,33 @@ def modules_from_text(text: str) -> list[Module]:
                                   credits=int(_CREDITS.search(heading).group(1)) if _CREDITS.search(heading) else None,
                                   core=not re.search(r"\boptional\b|\belective\b", heading, re.I),
                                   outcomes=tuple(o for b in body for o in split_outcomes(b))))
-        return modules
+        return check_size(modules, "The text")
     for n, line in enumerate(lines, start=1):
         line = _BULLET.sub("", line).strip()
         title, _, rest = line.partition(":")
         if len(title) > 80 or not rest.strip():
             title, rest = line[:80], line
         modules.append(Module(code=f"M{n:02d}", title=title.strip(), outcomes=split_outcomes(rest)))
-    return modules
+    return check_size(modules, "The text")
 
 
 def _rows_from_csv(blob: bytes, name: str) -> list[dict[str, str]]:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = blob.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = documents.decode_text(blob)
+    if text is None:
         raise ProgrammeError(f"{name} is not readable text; save the sheet as CSV UTF-8 or .xlsx.")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    rows = []
     try:
-        return list(csv.DictReader(io.StringIO(text), dialect=dialect))
+        for row in csv.DictReader(io.StringIO(text), dialect=dialect):
+            rows.append(row)
+            if len(rows) > MAX_SHEET_ROWS:
+                raise ProgrammeError(f"{name} has more than {MAX_SHEET_ROWS:,} rows, the most this tool reads.")
     except csv.Error as exc:
         raise ProgrammeError(f"{name} is not a readable CSV file: {exc}.") from exc
+    return rows
 
 
 def sheet_rows(blob: bytes, filename: str, sheet: str | None = None) -> list[dict[str, object]]:
@@ -209,13 +228,33 @@ def sheet_rows(blob: bytes, filename: str, sheet: str | None = None) -> list[dic
     if sheet is not None and sheet not in book.sheetnames:
         raise ProgrammeError(f"{name} has no sheet called “{sheet}” (it has: {', '.join(book.sheetnames)}).")
     ws = book[sheet] if sheet else book.worksheets[0]
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    book.close()
-    rows = [r for r in rows if any(v not in (None, "") for v in r)]
+    try:
+        rows = _bounded_rows(ws, name)
+    finally:
+        book.close()
     if not rows:
         raise ProgrammeError(f"{name} (sheet “{ws.title}”) is empty.")
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
     return [{header[i]: ("" if v is None else v) for i, v in enumerate(r) if i < len(header)} for r in rows[1:]]
+
+
+def _bounded_rows(ws: Any, name: str) -> list[list[object]]:
+    """Return a read-only worksheet's non-empty rows, reading at most MAX_SHEET_COLUMNS columns and
+    MAX_SCANNED_ROWS rows: a sheet whose declared size is a million rows by 16,384 columns (one stray
+    cell at XFD1048576) is refused in a fraction of a second instead of filling memory."""
+    rows: list[list[object]] = []
+    declared = ws.max_row or 0  # the sheet's own dimension, when it states one: refuse without reading
+    for scanned, values in enumerate(ws.iter_rows(max_col=MAX_SHEET_COLUMNS, values_only=True), start=1):
+        if scanned > MAX_SCANNED_ROWS or declared > MAX_SCANNED_ROWS:
+            raise ProgrammeError(f"{name} (sheet “{ws.title}”) runs to row {ws.max_row:,}; this tool reads at most "
+                                 f"{MAX_SCANNED_ROWS:,} rows. Delete the unused rows below the table, or copy the "
+                                 "table into a new sheet.")
+        if any(v not in (None, "") for v in values):
+            rows.append(list(values))
+            if len(rows) > MAX_SHEET_ROWS + 1:
+                raise ProgrammeError(f"{name} (sheet “{ws.title}”) has more than {MAX_SHEET_ROWS:,} rows of data, "
+                                     "the most this tool reads.")
+    return rows
 
 
 def _from_docx_tables(doc: documents.Document) -> list[Module]:

@@ -21,18 +21,40 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """Return a CSV cell that a spreadsheet shows as text: a string starting like a formula gets a leading
+    single quote, as OWASP recommends; numbers, dates and other strings are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def table_csv(df: pd.DataFrame) -> bytes:
-    """Return the table as UTF-8 CSV (with a byte-order mark so Excel reads accents right)."""
-    return _plain(df).to_csv(index=False).encode("utf-8-sig")
+    """Return the table as UTF-8 CSV (with a byte-order mark so Excel reads accents right), every text
+    cell neutralised against formula injection."""
+    plain = _plain(df)
+    for col in plain.columns:
+        if not pd.api.types.is_numeric_dtype(plain[col]):
+            plain[col] = plain[col].map(csv_cell)
+    return plain.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")  # RFC 4180: CR in a cell is quoted
 
 
 def write_workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """Return an .xlsx workbook with one sheet per table: bold headers, wrapped text, sized columns."""
+    """Return an .xlsx workbook with one sheet per table: bold headers, wrapped text, sized columns; every
+    text cell is a string cell, never a formula, whatever it starts with."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             _plain(frame).to_excel(writer, sheet_name=name[:31], index=False, freeze_panes=(1, 0))
         for ws in writer.book.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:  # no export holds a formula: text that looks like one stays text
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
             for cell in ws[1]:
                 cell.font = Font(bold=True)
             for i, column in enumerate(ws.columns, start=1):

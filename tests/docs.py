@@ -63,3 +63,21 @@ def encrypt_pdf(blob: bytes, password: str = "secret") -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def make_long_docx(paragraphs: int, text: str = "A line of the specification") -> bytes:
+    """Return a real .docx with a Title and `paragraphs` body paragraphs, written straight into its XML
+    (python-docx's add_paragraph would take minutes for 100,000)."""
+    import re
+    import zipfile
+
+    base = make_docx("Long specification", ["placeholder"])
+    source = zipfile.ZipFile(io.BytesIO(base))
+    xml = source.read("word/document.xml").decode("utf-8")
+    body = "".join(f"<w:p><w:r><w:t>{text} {n}</w:t></w:r></w:p>" for n in range(paragraphs))
+    xml = re.sub(r"<w:p>(?:(?!<w:p>).)*?placeholder.*?</w:p>", body, xml, count=1, flags=re.S)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, xml if item.filename == "word/document.xml" else source.read(item.filename))
+    return out.getvalue()

