@@ -199,8 +199,10 @@ class _Bar:
 def _refresh(args: argparse.Namespace) -> int:
     import os
 
-    from htq import changes, refresh, sources
+    from htq import refresh, sources
 
+    if args.keep < 1:
+        raise UsageError(f"--keep must be at least 1 (the snapshot in use), not {args.keep}")
     endpoints = sources.Endpoints(args.maps_api.rstrip("/"), args.standards_api.rstrip("/"))
     fetcher = sources.Fetcher(sources.new_session(), timeout=(args.timeout, args.timeout), retries=args.retries)
     data_dir = Path(args.data_dir) if args.data_dir else snapshot.default_data_dir()
@@ -210,14 +212,17 @@ def _refresh(args: argparse.Namespace) -> int:
                                  progress=_Bar())
     except refresh.RefreshError as exc:
         print(f"error: refresh failed: {exc}", file=sys.stderr)
-        print(f"The snapshot in use is still {snapshot.current_id(data_dir)}.", file=sys.stderr)
+        try:
+            in_use = snapshot.current_id(data_dir)
+        except snapshot.SnapshotError:
+            in_use = "unknown (the data folder has no CURRENT file)"
+        print(f"The snapshot in use is still {in_use}.", file=sys.stderr)
         return 1
     for notice in report.notices:
         print(f"note: {notice}", file=sys.stderr)
-    new = snapshot.load(data_dir)
     print(f"Snapshot {report.snapshot_id} is now in use: {report.occupations:,} occupations, {report.standards:,} "
           f"standards ({report.standards_with_ksbs:,} with KSBs), {report.requests:,} requests.")
-    print(changes.summary(changes.diff(snapshot.load_id(data_dir, report.previous_id), new)))
+    print(report.changes)
     if report.removed:
         print(f"Older snapshots removed (keeping {args.keep}): {', '.join(report.removed)}")
     return 0

@@ -8,12 +8,14 @@ switch, so the previous snapshot stays intact and in use.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
-from htq import embeddings, parse, snapshot, sources
+from htq import changes, embeddings, parse, snapshot, sources
 from htq.model import (
     SOURCE_MAPS_API,
     SOURCE_STANDARD_PAGE,
@@ -64,6 +66,7 @@ class RefreshReport:
     standards_with_ksbs: int
     requests: int
     removed: tuple[str, ...]
+    changes: str = ""  # what changed against the previous snapshot, taken before any pruning
 
 
 def _latest(versions: list[Standard]) -> Standard:
@@ -170,10 +173,54 @@ def _check_not_collapsing(old: snapshot.SnapshotData, new: snapshot.SnapshotData
                            "refusing it (the snapshot was not changed)")
 
 
+LOCK_FILE = ".refresh.lock"
+
+
+@contextmanager
+def _one_at_a_time(data_dir: Path) -> Iterator[None]:
+    """Hold the data folder's refresh lock; RefreshError at once if another refresh holds it."""
+    import fcntl
+
+    path = Path(data_dir) / LOCK_FILE
+    try:
+        handle = open(path, "a+", encoding="utf-8")
+    except OSError as exc:
+        raise RefreshError(f"cannot open the refresh lock {path}: {exc}") from exc
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            handle.seek(0)
+            since = handle.read().strip()
+            raise RefreshError("another refresh is running" + (f" (started {since})" if since else "")
+                               + "; wait for it to finish") from exc
+        handle.seek(0)
+        handle.truncate()
+        handle.write(datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def refresh(data_dir: Any, fetcher: sources.Fetcher, endpoints: sources.Endpoints, maps_key: str | None,
             workers: int = 8, keep: int = 5, progress: Progress | None = None,
             now: datetime | None = None) -> RefreshReport:
-    """Fetch the live sources, write a validated new snapshot and make it current; return what happened."""
+    """Fetch the live sources, write a validated new snapshot and make it current; return what happened.
+
+    One refresh at a time per data folder (a lock file); every failure is a RefreshError and
+    leaves the snapshot in use unchanged.
+    """
+    if keep < 1:
+        raise RefreshError(f"keep must be at least 1 (the snapshot in use), not {keep}")
+    data_dir = Path(data_dir)
+    with _one_at_a_time(data_dir):
+        return _refresh(data_dir, fetcher, endpoints, maps_key, workers, keep, progress, now)
+
+
+def _refresh(data_dir: Path, fetcher: sources.Fetcher, endpoints: sources.Endpoints, maps_key: str | None,
+             workers: int, keep: int, progress: Progress | None, now: datetime | None) -> RefreshReport:
     now = now or datetime.now(timezone.utc)
     try:
         current = snapshot.load(data_dir)
@@ -237,10 +284,20 @@ def refresh(data_dir: Any, fetcher: sources.Fetcher, endpoints: sources.Endpoint
         origin="python -m htq refresh" + ("" if maps_key else " (standards only; no Occupational Maps API key)"),
     )
     _check_not_collapsing(current.data, data)
-    snapshot_id = now.strftime("%Y-%m-%dT%H%M%SZ")
-    written = snapshot.write(data, data_dir, snapshot_id=snapshot_id, make_current=False)
-    embeddings.prepare(written, reuse=embeddings.read(current.path))
-    snapshot.set_current(data_dir, written.id)
-    removed = snapshot.prune(data_dir, keep)
+    snapshot_id = snapshot.free_id(data_dir, now.strftime("%Y-%m-%dT%H%M%SZ"))  # never reuse a kept id
+    try:
+        written = snapshot.write(data, data_dir, snapshot_id=snapshot_id, make_current=False)
+        embeddings.prepare(written, reuse=embeddings.read(current.path))
+        snapshot.set_current(data_dir, written.id)
+    except (OSError, snapshot.SnapshotError) as exc:  # a full disk, a read-only folder…
+        snapshot.recover(data_dir)
+        raise RefreshError(f"the new snapshot could not be written: {exc}") from exc
+    summary = changes.summary(changes.diff(current, written))  # before pruning can remove the previous one
+    try:
+        removed = snapshot.prune(data_dir, keep)
+    except OSError as exc:
+        removed = []
+        notices.append(f"older snapshots could not be removed: {exc}")
     return RefreshReport(written.id, current.id, tuple(notices), len(merged), len(standards),
-                         sum(1 for s in standards.values() if s.content is not None), fetcher.requests, tuple(removed))
+                         sum(1 for s in standards.values() if s.content is not None), fetcher.requests, tuple(removed),
+                         summary)

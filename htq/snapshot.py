@@ -144,12 +144,57 @@ def _write_file(path: Path, blob: bytes) -> None:
         os.fsync(fh.fileno())
 
 
+_INCOMING, _REPLACED = ".incoming-", ".replaced-"
+
+
+def recover(data_dir: Path | None = None) -> list[str]:
+    """Put right what a killed write left behind; return what was done, in words.
+
+    A kill between the two renames of a replacement leaves the old folder as `.replaced-ID-…` and
+    no `ID`: it is renamed back, so CURRENT names a complete folder again. Half-written
+    `.incoming-…` folders and finished `.replaced-…` ones are then deleted.
+    """
+    data_dir = Path(data_dir or default_data_dir())
+    root = data_dir / SNAPSHOTS_DIR
+    done: list[str] = []
+    if not root.is_dir():
+        return done
+    for retired in sorted(root.glob(_REPLACED + "*")):
+        snapshot_id = retired.name[len(_REPLACED):].rsplit("-", 1)[0]
+        final = root / snapshot_id
+        if not final.exists():
+            retired.rename(final)
+            done.append(f"restored snapshot {snapshot_id} after an interrupted replacement")
+        else:
+            shutil.rmtree(retired, ignore_errors=True)
+            done.append(f"removed {retired.name}")
+    for staging in root.glob(_INCOMING + "*"):
+        shutil.rmtree(staging, ignore_errors=True)
+        done.append(f"removed {staging.name}")
+    return done
+
+
+def free_id(data_dir: Path | None, wanted: str) -> str:
+    """Return `wanted`, or `wanted-2`, `wanted-3`… if a folder of that name is kept already: a refresh
+    never reuses an id for a different folder."""
+    root = Path(data_dir or default_data_dir()) / SNAPSHOTS_DIR
+    if not (root / wanted).exists():
+        return wanted
+    n = 2
+    while (root / f"{wanted}-{n}").exists():
+        n += 1
+    return f"{wanted}-{n}"
+
+
 def write(data: SnapshotData, data_dir: Path | None = None, snapshot_id: str | None = None,
           make_current: bool = True) -> Snapshot:
     """Write a snapshot atomically, validate it by loading it back, and make it current.
 
     Returns the loaded snapshot. On any failure the previous snapshot stays current and no
-    half-written folder is left under its final name.
+    half-written folder is left under its final name. Writing what a kept folder of the same id
+    already holds changes nothing; replacing a folder of the same id with other content (a
+    rebuild of the shipped snapshot) renames the old one away first, and `recover` puts it back
+    if the process dies between the two renames.
     """
     data_dir = Path(data_dir or default_data_dir())
     snapshot_id = snapshot_id or data.snapshot_date
@@ -157,7 +202,8 @@ def write(data: SnapshotData, data_dir: Path | None = None, snapshot_id: str | N
         raise SnapshotError(f"'{snapshot_id}' is not a usable snapshot id")
     root = data_dir / SNAPSHOTS_DIR
     root.mkdir(parents=True, exist_ok=True)
-    staging = root / f".incoming-{snapshot_id}-{secrets.token_hex(4)}"
+    recover(data_dir)
+    staging = root / f"{_INCOMING}{snapshot_id}-{secrets.token_hex(4)}"
     staging.mkdir()
     try:
         payloads = _payloads(data)
@@ -176,8 +222,10 @@ def write(data: SnapshotData, data_dir: Path | None = None, snapshot_id: str | N
         _write_file(staging / MANIFEST, _dump(manifest))
         load_path(staging)
         final = root / snapshot_id
-        if final.exists():
-            retired = root / f".replaced-{snapshot_id}-{secrets.token_hex(4)}"
+        if final.exists() and _same_files(final, manifest["files"]):
+            shutil.rmtree(staging, ignore_errors=True)  # nothing changed: keep the folder in use as it is
+        elif final.exists():
+            retired = root / f"{_REPLACED}{snapshot_id}-{secrets.token_hex(4)}"
             final.rename(retired)
             staging.rename(final)
             shutil.rmtree(retired, ignore_errors=True)
@@ -189,6 +237,14 @@ def write(data: SnapshotData, data_dir: Path | None = None, snapshot_id: str | N
     if make_current:
         set_current(data_dir, snapshot_id)
     return load_path(final)
+
+
+def _same_files(folder: Path, files: dict[str, str]) -> bool:
+    """Return whether a kept snapshot folder's manifest lists exactly these files and checksums."""
+    try:
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("files") == files
+    except (OSError, json.JSONDecodeError):
+        return False
 
 
 def set_current(data_dir: Path, snapshot_id: str) -> None:
@@ -234,9 +290,12 @@ def version_key(data_dir: Path | None = None) -> str:
 
 
 def load(data_dir: Path | None = None) -> Snapshot:
-    """Return the snapshot in use in the data folder."""
+    """Return the snapshot in use in the data folder (restoring it first if a replacement was interrupted)."""
     data_dir = Path(data_dir or default_data_dir())
-    return load_path(data_dir / SNAPSHOTS_DIR / current_id(data_dir))
+    folder = data_dir / SNAPSHOTS_DIR / current_id(data_dir)
+    if not folder.exists() and any((data_dir / SNAPSHOTS_DIR).glob(f"{_REPLACED}{folder.name}-*")):
+        recover(data_dir)
+    return load_path(folder)
 
 
 def list_snapshots(data_dir: Path | None = None) -> list[dict[str, Any]]:

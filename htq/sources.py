@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+import urllib3
 
 from htq import __version__
 
@@ -29,6 +30,8 @@ USER_AGENT = (f"HTQStandardsExplorer/{__version__} (+a dashboard for HTQ alignme
 MAPS_KEY_ENV = "HTQ_MAPS_API_KEY"
 RETRYABLE_STATUS = {500, 502, 503, 504}
 MAX_RETRY_AFTER = 120.0
+MAX_BODY_BYTES = 200 * 1024 * 1024  # the whole standards listing is tens of MB; nothing we read is near this
+CHUNK_BYTES = 64 * 1024
 
 
 class FetchError(Exception):
@@ -70,18 +73,48 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+class _TooSlow(Exception):
+    """The whole request took longer than its deadline."""
+
+
 class Fetcher:
-    """GETs with timeouts, retries, backoff and Retry-After; safe to share between threads."""
+    """GETs with timeouts, retries, backoff and Retry-After; safe to share between threads.
+
+    `timeout` is (connect, read); the larger bounds the whole request, not each socket read
+    (a source trickling a byte at a time cannot hold a refresh), and bodies are streamed and
+    refused past `max_bytes`.
+    """
 
     def __init__(self, session: requests.Session, timeout: tuple[float, float] = (5.0, 30.0), retries: int = 4,
-                 backoff: float = 0.5, sleep: Callable[[float], None] = time.sleep) -> None:
+                 backoff: float = 0.5, sleep: Callable[[float], None] = time.sleep,
+                 max_bytes: int = MAX_BODY_BYTES) -> None:
         self.session = session
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
         self.sleep = sleep
+        self.max_bytes = max_bytes
         self.requests = 0
         self._lock = threading.Lock()
+
+    def _read(self, response: requests.Response, url: str, deadline: float) -> None:
+        """Read the body in chunks as they arrive, within the deadline and the size cap."""
+        chunks, size = [], 0
+        try:
+            while True:
+                if time.monotonic() > deadline:
+                    raise _TooSlow
+                chunk = response.raw.read1(CHUNK_BYTES, decode_content=True)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise FetchError(f"{url}: the answer is larger than {self.max_bytes / 1024 / 1024:.0f} MB, the "
+                                     "most this tool reads; refusing it")
+                chunks.append(chunk)
+        finally:
+            response.close()
+        response._content = b"".join(chunks)  # what requests itself does once a body is read
 
     def get(self, url: str, headers: dict[str, str] | None = None, accept: str = "application/json") -> requests.Response:
         """Return the response to a GET, after retrying what is worth retrying."""
@@ -90,13 +123,15 @@ class Fetcher:
             with self._lock:
                 self.requests += 1
             wait = self.backoff * (2 ** attempt)
+            deadline = time.monotonic() + max(self.timeout)
             try:
-                response = self.session.get(url, headers={"Accept": accept, **(headers or {})}, timeout=self.timeout)
-                _ = response.content  # read the whole body now, so a dropped connection is caught here
-            except requests.Timeout:
-                problem = f"no answer within {self.timeout[1]:.0f} s"
+                response = self.session.get(url, headers={"Accept": accept, **(headers or {})}, timeout=self.timeout,
+                                            stream=True)
+                self._read(response, url, deadline)  # the whole body now, so a dropped connection is caught here
+            except (requests.Timeout, _TooSlow, urllib3.exceptions.TimeoutError):
+                problem = f"no complete answer within {max(self.timeout):g} s"
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                    requests.exceptions.ContentDecodingError) as exc:
+                    requests.exceptions.ContentDecodingError, urllib3.exceptions.HTTPError) as exc:
                 problem = f"the connection failed or was cut off ({type(exc).__name__})"
             else:
                 if response.status_code == 429:

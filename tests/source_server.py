@@ -136,6 +136,37 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
+        if fault.startswith("trickle"):  # one byte every `gap` seconds: each read is quick, the whole is not
+            gap = float(fault.split(":")[1])
+            body = b'[{"referenceNumber": "ST0116", "title": "Software developer"}]'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                for byte in body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(gap)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            self.close_connection = True
+            return
+        if fault.startswith("huge"):  # a valid start, then megabytes of padding, chunked (no length given)
+            megabytes = int(fault.split(":")[1])
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            block = b" " * (1024 * 1024)
+            try:
+                for _ in range(megabytes):
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(block), block))
+                self.wfile.write(b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            self.close_connection = True
+            return
         if fault == "badjson":
             return self._send(200, b'{"referenceNumber": "ST0116", "title": ')
         if path == "/api/v1/occupations" or path.startswith("/api/v1/occupations/"):

@@ -87,7 +87,8 @@ def test_retry_after_is_honoured(behaviour, data_copy):
 
 @pytest.mark.parametrize("faults, message", [
     ({"/api/apprenticeshipstandards": ["500"] * 10}, "server error 500, 3 attempts"),
-    ({"/api/apprenticeshipstandards/ST0116": ["timeout:3"] * 3}, "no answer within 2 s"),
+    ({"/api/apprenticeshipstandards/ST0116": ["timeout:3"] * 3}, "no complete answer within 2 s"),
+    ({"/api/apprenticeshipstandards/ST0116": ["trickle:0.2"] * 3}, "no complete answer within 2 s"),
     ({"/api/v1/occupations/OCC0827": ["drop"] * 3}, "connection failed or was cut off"),
     ({"/api/apprenticeshipstandards/ST0118": ["badjson"]}, "not valid JSON"),
     ({"/api/apprenticeshipstandards/ST0116": ["429:600"]}, "asks us to wait 600 s"),
@@ -100,6 +101,32 @@ def test_faults_end_with_a_message_and_the_old_snapshot_in_use(behaviour, data_c
     assert snapshot.current_id(data_copy) == snap.id
     assert snapshot.load(data_copy).data == snap.data
     assert [p.name for p in (data_copy / "snapshots").iterdir()] == [snap.id]
+
+
+def test_a_trickling_source_fails_within_its_deadline(behaviour, data_copy, snap):
+    """A byte every 0.2 s used to hold a --timeout 2 refresh for 139 s: each read was quick, the whole was not."""
+    import time
+
+    behaviour.faults = {"/api/apprenticeshipstandards/ST0116": ["trickle:0.2"] * 3}
+    started = time.monotonic()
+    with SourceServer(behaviour) as url, pytest.raises(refresh.RefreshError, match="no complete answer within 2 s"):
+        run_refresh(url, data_copy, retries=1)
+    assert time.monotonic() - started < 10  # 2 attempts x 2 s, plus the rest of the run
+    assert snapshot.current_id(data_copy) == snap.id
+
+
+def test_a_huge_answer_is_refused_at_the_cap_without_reading_it_whole(behaviour, data_copy, snap):
+    import tracemalloc
+
+    behaviour.faults = {"/api/apprenticeshipstandards": ["huge:64"]}
+    fetcher = sources.Fetcher(sources.new_session(), timeout=(5, 5), retries=0, backoff=0.01, max_bytes=8 * 1024 * 1024)
+    tracemalloc.start()
+    with SourceServer(behaviour) as url, pytest.raises(refresh.RefreshError, match="larger than 8 MB"):
+        refresh.refresh(data_copy, fetcher, sources.Endpoints(url, url), None, workers=2)
+    peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+    tracemalloc.stop()
+    assert peak < 64  # the 64 MB body is never held whole
+    assert snapshot.current_id(data_copy) == snap.id
 
 
 def test_changed_page_layout_fails_cleanly(behaviour, data_copy, snap):
@@ -196,3 +223,78 @@ def test_refresh_keeps_review_dates_of_every_version(behaviour, data_copy, snap)
     assert found[("ST0116", alerts.CLOSING)] == "The version you mapped: Version 1.1 closed to new starts on 2024-01-09."
     assert found[("ST1512", alerts.REVISION)].startswith("ST1512 is now in revision")
     assert found[("ST1512", alerts.CLOSING)].endswith("Version 2.1 closes to new starts on 2027-03-31.")
+
+
+def cli_refresh(url, data_dir, *extra):
+    return subprocess.run([sys.executable, "-m", "htq", "--data-dir", str(data_dir), "refresh", "--maps-api", url,
+                           "--standards-api", url, "--retries", "1", "--timeout", "5", *extra], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_keep_1_succeeds_and_keep_0_is_refused(behaviour, data_copy, snap):
+    """--keep 1 used to prune the previous snapshot before the diff was printed, and exit 2."""
+    with SourceServer(behaviour) as url:
+        out = cli_refresh(url, data_copy, "--keep", "1")
+        assert out.returncode == 0, out.stderr
+        assert "standard(s) changed since 2026-07-06" in out.stdout
+        assert [s["id"] for s in snapshot.list_snapshots(data_copy)] == [snapshot.current_id(data_copy)]
+        refused = cli_refresh(url, data_copy, "--keep", "0")
+    assert refused.returncode == 2 and "--keep must be at least 1" in refused.stderr
+
+
+def test_one_refresh_at_a_time(behaviour, data_copy, snap):
+    import fcntl
+
+    with open(data_copy / refresh.LOCK_FILE, "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running refresh holds it
+        held.write("2026-12-02T10:00:00+00:00")
+        held.flush()
+        with SourceServer(behaviour) as url, pytest.raises(refresh.RefreshError, match="another refresh is running"):
+            run_refresh(url, data_copy)
+        with SourceServer(behaviour) as url:
+            out = cli_refresh(url, data_copy)
+    assert out.returncode == 1 and "another refresh is running (started 2026-12-02" in out.stderr
+    assert f"still {snap.id}" in out.stderr
+    assert snapshot.current_id(data_copy) == snap.id
+
+
+def test_two_refreshes_in_the_same_second_get_two_folders(behaviour, data_copy, snap):
+    from datetime import datetime, timezone
+
+    now = datetime(2026, 12, 2, 10, 0, 0, tzinfo=timezone.utc)
+    fetcher = sources.Fetcher(sources.new_session(), timeout=(5, 5), retries=1, backoff=0.01)
+    with SourceServer(behaviour) as url:
+        first = refresh.refresh(data_copy, fetcher, sources.Endpoints(url, url), None, workers=2, now=now)
+        second = refresh.refresh(data_copy, fetcher, sources.Endpoints(url, url), None, workers=2, now=now)
+    assert (first.snapshot_id, second.snapshot_id) == ("2026-12-02T100000Z", "2026-12-02T100000Z-2")
+    assert snapshot.load(data_copy).id == second.snapshot_id
+    assert snapshot.load_id(data_copy, first.snapshot_id).data.snapshot_date == "2026-12-02"  # still whole
+
+
+def test_a_kill_between_the_renames_of_a_replacement_is_recovered(data_copy, snap):
+    root = data_copy / "snapshots"
+    (root / snap.id).rename(root / f".replaced-{snap.id}-dead")  # killed after the first rename
+    (root / f".incoming-{snap.id}-beef").mkdir()  # and a half-written folder of some earlier run
+    assert snapshot.load(data_copy).data == snap.data  # CURRENT names a complete folder again
+    snapshot.write(snap.data, data_copy, snapshot_id=snap.id)  # the next write cleans what was left
+    assert sorted(p.name for p in root.iterdir()) == [snap.id]
+
+
+def test_writing_the_same_content_under_its_id_changes_nothing(data_copy, snap):
+    folder = data_copy / "snapshots" / snap.id
+    before = folder.stat().st_ino
+    snapshot.write(snap.data, data_copy, snapshot_id=snap.id)
+    assert folder.stat().st_ino == before and (folder / "embeddings.npz").exists()
+
+
+def test_a_full_disk_fails_the_refresh_with_exit_1(behaviour, data_copy, snap, monkeypatch):
+    import errno
+
+    def full(path, blob):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(snapshot, "_write_file", full)  # what the disk says when it is full
+    with SourceServer(behaviour) as url, pytest.raises(refresh.RefreshError, match="No space left on device"):
+        run_refresh(url, data_copy)
+    assert snapshot.current_id(data_copy) == snap.id
+    assert sorted(p.name for p in (data_copy / "snapshots").iterdir()) == [snap.id]
