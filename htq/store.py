@@ -4,13 +4,16 @@ Database: $HTQ_DATABASE_URL (postgresql://…) if set, else the SQLite file $HTQ
 (default var/htq.sqlite3 beside the project). The schema is versioned; `migrate()` brings an
 empty or older database up to SCHEMA_VERSION. Saves are optimistic: each carries the revision it
 was read at, and a save against a newer revision raises ConflictError instead of overwriting.
-Programme ids and share tokens are random, never sequential.
+Programme ids and share tokens are random, never sequential; only the SHA-256 of a share token is
+stored, so the full link is shown once, when it is made.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import secrets
 import sqlite3
 import uuid
@@ -25,7 +28,8 @@ from htq.coverage import Evidence, MappingRow
 from htq.programme import Module
 from htq.readiness import PROMPT, Answer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 DEFAULT_SQLITE = Path(__file__).resolve().parent.parent / "var" / "htq.sqlite3"
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -56,7 +60,14 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             answered_at TEXT NOT NULL, PRIMARY KEY (programme_id, prompt))""",
         "UPDATE schema_version SET version = 2",
     ),
+    3: (
+        # Share links are stored as the SHA-256 of their token, never the token itself; a label says
+        # what each link was made for. `_hash_share_tokens` rewrites the links made before.
+        "ALTER TABLE shares ADD COLUMN label TEXT NOT NULL DEFAULT ''",
+        "UPDATE schema_version SET version = 3",
+    ),
 }
+PYTHON_STEPS = {3: "_hash_share_tokens"}  # migration steps that need code, run after the step's SQL
 
 
 class StoreError(Exception):
@@ -103,20 +114,43 @@ class SavedProgramme:
     updated_by: str = ""
 
 
+def token_hash(token: str) -> str:
+    """Return what the database keeps of a share token: its SHA-256, in hex."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _moment(text: str) -> datetime:
+    """Return an ISO timestamp as an aware datetime (UTC when it carries no offset)."""
+    when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
 @dataclass(frozen=True)
 class Share:
-    """A read-only link to a programme."""
+    """A read-only link to a programme. `id` is the SHA-256 of its token; the token itself is known
+    only to the `Share` that `Store.share` returns, once, to show the full link."""
 
-    token: str
+    id: str
     programme_id: str
     created_at: str
     created_by: str
     expires_at: str | None
     revoked_at: str | None
+    label: str = ""
+    token: str = ""
 
     def active(self, now: datetime) -> bool:
-        """Return True if the link still opens the programme."""
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now.isoformat())
+        """Return True if the link still opens the programme (expiry compared as datetimes, any offset)."""
+        if self.revoked_at is not None:
+            return False
+        return self.expires_at is None or _moment(self.expires_at) > (now if now.tzinfo else now.replace(tzinfo=timezone.utc))
+
+    @property
+    def state(self) -> str:
+        """Return 'active', 'revoked' or 'expired' (as of now)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "active" if self.active(datetime.now(timezone.utc)) else "expired"
 
 
 def now_text(now: datetime | None = None) -> str:
@@ -215,7 +249,15 @@ class Store:
             for step in range(version + 1, target + 1):
                 for statement in MIGRATIONS[step]:
                     self._run(conn, statement)
+                if step in PYTHON_STEPS:
+                    getattr(self, PYTHON_STEPS[step])(conn)
             return max(version, target)
+
+    def _hash_share_tokens(self, conn: Any) -> None:
+        """Replace each plain share token kept by an older version with its hash (the links keep working)."""
+        for row in self._rows(conn, "SELECT token FROM shares"):
+            if not _HEX64.match(row["token"]):
+                self._run(conn, "UPDATE shares SET token = ? WHERE token = ?", [token_hash(row["token"]), row["token"]])
 
     # ---- programmes --------------------------------------------------------------------------
 
@@ -342,41 +384,48 @@ class Store:
     # ---- share links ------------------------------------------------------------------------
 
     def share(self, programme_id: str, by: str, expires_at: datetime | None = None,
-              now: datetime | None = None) -> Share:
-        """Create a read-only link to a programme with an unguessable token."""
+              now: datetime | None = None, label: str = "") -> Share:
+        """Create a read-only link to a programme with an unguessable token; only its hash is stored, so
+        the returned Share's `token` is the one chance to show the full link."""
         self.get(programme_id)
-        share = Share(secrets.token_urlsafe(24), programme_id, now_text(now), by,
-                      now_text(expires_at) if expires_at else None, None)
+        token = secrets.token_urlsafe(24)
+        share = Share(token_hash(token), programme_id, now_text(now), by,
+                      now_text(expires_at) if expires_at else None, None, label.strip()[:200], token)
         with self._connect() as conn:
-            self._run(conn, "INSERT INTO shares (token, programme_id, created_at, created_by, expires_at, revoked_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?)", [share.token, share.programme_id, share.created_at,
-                                                           share.created_by, share.expires_at, None])
+            self._run(conn, "INSERT INTO shares (token, programme_id, created_at, created_by, expires_at, revoked_at, "
+                            "label) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      [share.id, share.programme_id, share.created_at, share.created_by, share.expires_at, None,
+                       share.label])
         return share
 
+    @staticmethod
+    def _share(r: dict[str, Any]) -> Share:
+        return Share(r["token"], r["programme_id"], r["created_at"], r["created_by"], r["expires_at"], r["revoked_at"],
+                     r.get("label") or "")
+
     def shares(self, programme_id: str) -> list[Share]:
-        """Return a programme's share links, newest first."""
+        """Return a programme's share links, newest first (without their tokens: only hashes are kept)."""
         with self._connect() as conn:
             rows = self._rows(conn, "SELECT * FROM shares WHERE programme_id = ? ORDER BY created_at DESC",
                               [programme_id])
-        return [Share(r["token"], r["programme_id"], r["created_at"], r["created_by"], r["expires_at"], r["revoked_at"])
-                for r in rows]
+        return [self._share(r) for r in rows]
 
-    def revoke(self, token: str, now: datetime | None = None) -> None:
-        """Stop a share link from opening anything."""
+    def revoke(self, share_id: str, now: datetime | None = None) -> None:
+        """Stop a share link from opening anything (by its id, the hash; a full token is accepted too)."""
+        key = share_id if _HEX64.match(share_id) else token_hash(share_id)
         with self._connect() as conn:
             self._run(conn, "UPDATE shares SET revoked_at = ? WHERE token = ? AND revoked_at IS NULL",
-                      [now_text(now), token])
+                      [now_text(now), key])
 
     def resolve(self, token: str, now: datetime | None = None) -> SavedProgramme | None:
         """Return the programme an active share link opens, or None (unknown, revoked or expired)."""
         if not token or len(token) > 100:
             return None
         with self._connect() as conn:
-            rows = self._rows(conn, "SELECT * FROM shares WHERE token = ?", [token])
+            rows = self._rows(conn, "SELECT * FROM shares WHERE token = ?", [token_hash(token)])
         if not rows:
             return None
-        r = rows[0]
-        share = Share(r["token"], r["programme_id"], r["created_at"], r["created_by"], r["expires_at"], r["revoked_at"])
+        share = self._share(rows[0])
         if not share.active(now or datetime.now(timezone.utc)):
             return None
         try:

@@ -250,34 +250,43 @@ def checklist_editor(opened: store_module.SavedProgramme, snap: snapshot.Snapsho
 
 
 def share_panel(saved_store: store_module.Store, opened: store_module.SavedProgramme) -> None:
-    """Draw share-link creation (optionally expiring), the programme's links and revocation."""
-    c1, c2 = st.columns([2, 3])
-    expires = c1.date_input("Link expires on (optional)", value=None, key="share_expiry", format="DD/MM/YYYY",
+    """Draw share-link creation (labelled, optionally expiring), the new link once, the links and revocation."""
+    c1, c2, c3 = st.columns([2, 2, 2])
+    label = c1.text_input("What the link is for", key="share_label", max_chars=200,
+                          placeholder="e.g. Validation panel, 12 March",
+                          help="Shown in the list of links, so you know which one to revoke.")
+    expires = c2.date_input("Link expires on (optional)", value=None, key="share_expiry", format="DD/MM/YYYY",
                             min_value=date.today(), help="Leave empty for a link that works until you revoke it.")
-    if c2.button("Create a read-only link", icon=":material/link:", disabled=not who(),
-                 help="Anyone with the link sees the programme read-only; it cannot be guessed."):
+    if c3.button("Create a read-only link", icon=":material/link:", disabled=not who(),
+                 help="Anyone with the link sees this programme read-only and nothing else; it cannot be guessed."):
         from datetime import datetime, time, timezone
 
         until = datetime.combine(expires, time(23, 59), timezone.utc) if expires else None
-        saved_store.share(opened.id, who(), until)
+        made = saved_store.share(opened.id, who(), until, label=label)
+        st.session_state["new_share_link"] = (opened.id, share_url(made.token))
+    new = st.session_state.get("new_share_link")
+    if new and new[0] == opened.id:
+        st.success("Link created. Copy it now: for safety only a fingerprint of it is kept, so it cannot be shown "
+                   "again (make a new one if it is lost).", icon=":material/link:")
+        st.code(new[1], language=None, wrap_lines=True)
     links = saved_store.shares(opened.id)
     if not links:
         st.caption("No links yet." if who() else "Type your name above to create a link.")
         return
-    from datetime import datetime, timezone
-
-    now = datetime.now(timezone.utc)
     st.dataframe(pd.DataFrame([{
-        "Link": share_url(s.token), "Created": s.created_at[:16].replace("T", " "), "By": s.created_by,
-        "Expires": (s.expires_at or "never")[:10], "State": "active" if s.active(now) else "revoked or expired",
+        "Label": s.label or "—", "Created": s.created_at[:16].replace("T", " "), "By": s.created_by,
+        "Expires": (s.expires_at or "never")[:10], "State": s.state, "Fingerprint": s.id[:8],
     } for s in links]), hide_index=True, width="stretch",
-        column_config={"Link": st.column_config.LinkColumn("Link", help="Copy it into the committee papers.")})
-    active = [s.token for s in links if s.active(now)]
+        column_config={"Fingerprint": st.column_config.TextColumn(
+            "Fingerprint", help="The first characters of the link's stored fingerprint, to tell links apart.")})
+    active = {s.id: s for s in links if s.state == "active"}
     if active:
-        token = st.selectbox("Revoke a link", active, key="revoke_token", format_func=lambda t: f"…{t[-8:]}",
-                             help="A revoked link shows “not found” from then on.")
+        chosen = st.selectbox("Revoke a link", list(active), key="revoke_token",
+                              format_func=lambda k: f"{active[k].label or 'unlabelled'} · made "
+                                                    f"{active[k].created_at[:10]} · {k[:8]}",
+                              help="A revoked link shows “not found” from then on.")
         if st.button("Revoke", icon=":material/link_off:"):
-            saved_store.revoke(token)
+            saved_store.revoke(chosen)
             st.rerun()
 
 

@@ -39,8 +39,8 @@ def programme(**changes) -> SavedProgramme:
 def test_migrates_an_empty_database(database_url):
     s = Store(database_url)
     assert s.schema_version() == 0
-    assert s.migrate() == store_module.SCHEMA_VERSION == 2
-    assert s.migrate() == 2  # again: nothing to do
+    assert s.migrate() == store_module.SCHEMA_VERSION == 3
+    assert s.migrate() == 3  # again: nothing to do
 
 
 def test_migrates_from_the_previous_schema_keeping_data(database_url):
@@ -58,11 +58,13 @@ def test_migrates_from_the_previous_schema_keeping_data(database_url):
         s._run(conn, "INSERT INTO shares (token, programme_id, created_at) VALUES (?, ?, ?)",
                ["t" * 32, "a" * 32, T0.isoformat()])
     assert s.schema_version() == 1
-    assert s.migrate() == 2
+    assert s.migrate() == 3
     kept = s.get("a" * 32)
     assert (kept.title, kept.revision, kept.modules[0].code, kept.mapping[0].decision) == ("Old programme", 3, "M1",
                                                                                            "Accepted")
-    assert kept.answers == {} and s.resolve("t" * 32).title == "Old programme"
+    assert kept.answers == {} and s.resolve("t" * 32).title == "Old programme"  # an old link still opens
+    with s._connect() as conn:  # but its token is no longer kept in plain text
+        assert [r["token"] for r in s._rows(conn, "SELECT token FROM shares")] == [store_module.token_hash("t" * 32)]
     assert s.share(kept.id, by="Ann", expires_at=T0 + timedelta(days=1)).expires_at  # a version-2 column
 
 
@@ -133,7 +135,34 @@ def test_share_links(store):
     assert store.resolve(expiring.token, now=T0 + timedelta(days=6)) is not None
     assert store.resolve(expiring.token, now=T0 + timedelta(days=8)) is None
     assert store.resolve("not-a-token") is None and store.resolve("") is None
-    assert [s.token for s in store.shares(saved.id)] == [expiring.token, link.token]  # newest first
+    assert [s.id for s in store.shares(saved.id)] == [expiring.id, link.id]  # newest first
+    assert store.shares(saved.id)[1].state == "revoked"
+
+
+def test_share_tokens_are_stored_hashed_and_listed_by_label(store):
+    saved = store.create(programme(), by="Ann", now=T0)
+    link = store.share(saved.id, by="Ann", label="Validation panel <b>12 March</b>")
+    with store._connect() as conn:
+        kept = [r["token"] for r in store._rows(conn, "SELECT token FROM shares")]
+    assert kept == [store_module.token_hash(link.token)] and link.token not in kept
+    listed = store.shares(saved.id)[0]
+    assert (listed.token, listed.label, listed.state) == ("", "Validation panel <b>12 March</b>", "active")
+    past = store.share(saved.id, by="Ann", expires_at=datetime(2020, 1, 1, tzinfo=timezone.utc))
+    assert next(s for s in store.shares(saved.id) if s.id == past.id).state == "expired"
+    store.revoke(listed.id)  # revoked by its id, the hash: the list never needs the token
+    assert store.resolve(link.token) is None
+
+
+def test_expiry_is_compared_as_a_moment_whatever_the_offset(store):
+    from datetime import timezone
+
+    saved = store.create(programme(), by="Ann", now=T0)
+    link = store.share(saved.id, by="Ann", now=T0)
+    with store._connect() as conn:  # 10:00 at +02:00 is 08:00 UTC: text comparison would get this wrong
+        store._run(conn, "UPDATE shares SET expires_at = ?", ["2026-07-10T10:00:00+02:00"])
+    utc = timezone.utc
+    assert store.resolve(link.token, now=datetime(2026, 7, 10, 7, 59, tzinfo=utc)) is not None
+    assert store.resolve(link.token, now=datetime(2026, 7, 10, 8, 1, tzinfo=utc)) is None
 
 
 def test_delete_removes_links_too(store):
