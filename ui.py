@@ -49,27 +49,32 @@ PAGE = {label: file for label, file, _, _ in PAGES}
 HIDDEN_PAGES = ("Standard", "Committee view")
 
 
-def setup_page(title: str, icon: str = ":material/school:") -> tuple[snapshot.Snapshot, pd.DataFrame]:
+def setup_page(title: str, icon: str = ":material/school:",
+               navigation: bool = True) -> tuple[snapshot.Snapshot, pd.DataFrame]:
     """Configure the browser tab, draw the shared sidebar, and return the snapshot and its frame.
 
-    Stops the page with a clear message when the snapshot cannot be loaded.
+    `navigation=False` (the committee view a share link opens) draws no sidebar and no links to the
+    other pages. Stops the page with a clear message when the snapshot cannot be loaded.
     """
-    st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide")
-    with st.sidebar:
-        st.markdown(f"**{APP_NAME}**")
-        for label, file, page_icon, description in PAGES:
-            if label in HIDDEN_PAGES:
-                continue  # reached from a result or a link, not on their own
-            st.page_link(file, label=label, icon=page_icon, help=description)
+    st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide",
+                       initial_sidebar_state="auto" if navigation else "collapsed")
+    if navigation:
+        with st.sidebar:
+            st.markdown(f"**{APP_NAME}**")
+            for label, file, page_icon, description in PAGES:
+                if label in HIDDEN_PAGES:
+                    continue  # reached from a result or a link, not on their own
+                st.page_link(file, label=label, icon=page_icon, help=description)
     snap, df = load_or_stop()
-    st.sidebar.caption(f"Data: Skills England snapshot of {format_date(snap.date)}.")
+    if navigation:
+        st.sidebar.caption(f"Data: Skills England snapshot of {format_date(snap.date)}.")
     age = snapshot.age_days(snap)
     if age is not None and age > snapshot.STALE_AFTER_DAYS:
         st.warning(f"The data is from {format_date(snap.date)}, {age} days ago. Standards may have been revised, "
                    "retired or added since: check a standard's official Skills England page before you submit. "
                    "Your administrator can refresh the data from Skills England (About, For administrators).",
                    icon=":material/schedule:")
-    latest = recent_changes()
+    latest = recent_changes() if navigation else None
     if latest is not None:
         st.info(f"{changes.summary(latest)} See **What changed**.", icon=":material/update:")
     return snap, df

@@ -166,6 +166,29 @@ def database_url() -> str:
     return f"sqlite:///{os.environ.get('HTQ_DB_PATH', '').strip() or DEFAULT_SQLITE}"
 
 
+def _is_database_error(exc: BaseException) -> bool:
+    if isinstance(exc, (sqlite3.Error, OSError)):
+        return True
+    try:
+        import psycopg
+    except ImportError:
+        return False
+    return isinstance(exc, psycopg.Error)
+
+
+def _database_problem(exc: BaseException, url: str) -> str:
+    """Return a database failure in words people can act on."""
+    text = str(exc)
+    low = text.lower()
+    if "locked" in low or "busy" in low:
+        return "the database is busy: another save held it too long. Try again in a moment."
+    if "full" in low or "no space" in low:
+        return "the database's disk is full, so nothing could be saved (what was saved before is kept). Tell your administrator."
+    if "readonly" in low or "read-only" in low:
+        return "the database is read-only here, so nothing could be saved. Tell your administrator."
+    return f"the database {url} failed: {text}"
+
+
 def _module_json(m: Module) -> dict[str, Any]:
     return {"code": m.code, "title": m.title, "level": m.level, "credits": m.credits, "core": m.core,
             "outcomes": list(m.outcomes), "assessment": m.assessment}
@@ -174,8 +197,9 @@ def _module_json(m: Module) -> dict[str, Any]:
 class Store:
     """Saved programmes, share links and readiness answers in one database."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, busy_timeout: float = 15.0) -> None:
         self.url = url or database_url()
+        self.busy_timeout = busy_timeout  # seconds a SQLite write waits for another one to finish
         if self.url.startswith(("postgresql://", "postgres://")):
             self.kind = "postgresql"
         elif self.url.startswith("sqlite:///"):
@@ -185,29 +209,41 @@ class Store:
             raise StoreError(f"unsupported database URL {self.url!r}: use postgresql://… or sqlite:///path")
 
     @contextmanager
-    def _connect(self) -> Iterator[Any]:
-        """Yield a connection in a transaction: committed on success, rolled back on error."""
+    def _connect(self, write: bool = True) -> Iterator[Any]:
+        """Yield a connection in a transaction: committed on success, rolled back on error.
+
+        On SQLite a write takes the write lock at once (BEGIN IMMEDIATE); a read does not, so reads
+        never wait behind a save. Any database failure inside (a full disk, a lock held past the
+        busy timeout, a dropped server) surfaces as StoreError with a message for people.
+        """
         try:
             if self.kind == "sqlite":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(self.path, timeout=15, isolation_level=None)
+                conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
                 conn.execute("PRAGMA foreign_keys = ON")
-                conn.execute("PRAGMA busy_timeout = 15000")
-                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             else:
                 import psycopg
 
                 conn = psycopg.connect(self.url, connect_timeout=10)
         except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"the database {self.url} cannot be opened: {exc}") from exc
+            problem = _database_problem(exc, self.url)
+            raise StoreError(problem if not problem.startswith("the database " + self.url)
+                             else f"the database {self.url} cannot be opened: {exc}") from exc
         except Exception as exc:  # psycopg.OperationalError and friends
             raise StoreError(f"the database {self.url} cannot be reached: {exc}") from exc
         try:
             yield conn
             conn.execute("COMMIT") if self.kind == "sqlite" else conn.commit()
-        except BaseException:
-            conn.execute("ROLLBACK") if self.kind == "sqlite" else conn.rollback()
-            raise
+        except BaseException as exc:
+            try:
+                conn.execute("ROLLBACK") if self.kind == "sqlite" else conn.rollback()
+            except Exception:  # the connection itself failed: nothing to roll back
+                pass
+            if isinstance(exc, StoreError) or not _is_database_error(exc):
+                raise
+            raise StoreError(_database_problem(exc, self.url)) from exc
         finally:
             conn.close()
 
@@ -224,7 +260,7 @@ class Store:
 
     def schema_version(self) -> int:
         """Return the schema version of the database (0 when empty)."""
-        with self._connect() as conn:
+        with self._connect(write=False) as conn:
             return self._version(conn)
 
     def _version(self, conn: Any) -> int:
@@ -270,7 +306,7 @@ class Store:
                             "snapshot_date, revision, created_at, updated_at, updated_by) "
                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._values(saved) + [1, stamp, stamp, by])
             self._write_children(conn, saved, {}, {}, by, stamp)
-        return self.get(saved.id)
+            return self._get(conn, saved.id)
 
     def _values(self, p: SavedProgramme) -> list[Any]:
         shortlist = [{"occupation": s.occupation, "reference": s.reference, "title": s.title, "note": s.note,
@@ -302,7 +338,7 @@ class Store:
             self._run(conn, "DELETE FROM mapping_rows WHERE programme_id = ?", [programme.id])
             self._run(conn, "DELETE FROM readiness_answers WHERE programme_id = ?", [programme.id])
             self._write_children(conn, programme, old_rows, old_answers, by, stamp)
-        return self.get(programme.id)
+            return self._get(conn, programme.id)  # read in the same transaction: the revision this save wrote
 
     def _write_children(self, conn: Any, p: SavedProgramme, old_rows: dict, old_answers: dict, by: str,
                         stamp: str) -> None:
@@ -333,13 +369,16 @@ class Store:
 
     def get(self, programme_id: str) -> SavedProgramme:
         """Return a saved programme; NotFound if there is none with this id."""
-        with self._connect() as conn:
-            rows = self._rows(conn, "SELECT * FROM programmes WHERE id = ?", [programme_id])
-            if not rows:
-                raise NotFound("no saved programme with this id")
-            mapping = self._rows(conn, "SELECT * FROM mapping_rows WHERE programme_id = ? ORDER BY position",
-                                 [programme_id])
-            answers = self._rows(conn, "SELECT * FROM readiness_answers WHERE programme_id = ?", [programme_id])
+        with self._connect(write=False) as conn:
+            return self._get(conn, programme_id)
+
+    def _get(self, conn: Any, programme_id: str) -> SavedProgramme:
+        rows = self._rows(conn, "SELECT * FROM programmes WHERE id = ?", [programme_id])
+        if not rows:
+            raise NotFound("no saved programme with this id")
+        mapping = self._rows(conn, "SELECT * FROM mapping_rows WHERE programme_id = ? ORDER BY position",
+                             [programme_id])
+        answers = self._rows(conn, "SELECT * FROM readiness_answers WHERE programme_id = ?", [programme_id])
         return self._programme(rows[0], mapping, answers)
 
     @staticmethod
@@ -364,7 +403,7 @@ class Store:
 
     def programmes(self) -> list[SavedProgramme]:
         """Return every saved programme, most recently saved first (with mapping and answers)."""
-        with self._connect() as conn:
+        with self._connect(write=False) as conn:
             rows = self._rows(conn, "SELECT * FROM programmes ORDER BY updated_at DESC, title")
             mapping = self._rows(conn, "SELECT * FROM mapping_rows ORDER BY programme_id, position")
             answers = self._rows(conn, "SELECT * FROM readiness_answers")
@@ -405,7 +444,7 @@ class Store:
 
     def shares(self, programme_id: str) -> list[Share]:
         """Return a programme's share links, newest first (without their tokens: only hashes are kept)."""
-        with self._connect() as conn:
+        with self._connect(write=False) as conn:
             rows = self._rows(conn, "SELECT * FROM shares WHERE programme_id = ? ORDER BY created_at DESC",
                               [programme_id])
         return [self._share(r) for r in rows]
@@ -421,7 +460,7 @@ class Store:
         """Return the programme an active share link opens, or None (unknown, revoked or expired)."""
         if not token or len(token) > 100:
             return None
-        with self._connect() as conn:
+        with self._connect(write=False) as conn:
             rows = self._rows(conn, "SELECT * FROM shares WHERE token = ?", [token_hash(token)])
         if not rows:
             return None

@@ -6,7 +6,7 @@ import ui
 from htq import report
 from panels import saved as saved_panel
 
-snap, df = ui.setup_page("Committee view", ":material/groups:")
+snap, df = ui.setup_page("Committee view", ":material/groups:", navigation=False)  # a share link leads nowhere else
 saved_store = saved_panel.store_or_stop()
 saved = saved_store.resolve(st.query_params.get("token", ""))
 

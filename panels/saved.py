@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -24,14 +24,42 @@ def _store(url: str) -> store_module.Store:
     return saved
 
 
+def _unavailable(exc: Exception) -> NoReturn:
+    st.error(f"Saved programmes are not available: {exc}", icon=":material/error:")
+    st.stop()
+    raise exc  # st.stop raises; this line is for the type checker
+
+
+class _PageStore:
+    """The store as pages use it: a database failure (full disk, stuck lock, unreachable server) on any
+    call is shown as the store's own message and stops the page, instead of a traceback. Conflicts and
+    missing programmes pass through: the pages answer those themselves."""
+
+    def __init__(self, store: store_module.Store) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._store, name)
+        if not callable(method):
+            return method
+
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(*args, **kwargs)
+            except (store_module.ConflictError, store_module.NotFound):
+                raise
+            except store_module.StoreError as exc:
+                _unavailable(exc)
+
+        return guarded
+
+
 def store_or_stop() -> store_module.Store:
     """Return the programme store (migrated once per process), or show why it cannot be used and stop."""
     try:
-        return _store(store_module.database_url())
+        return _PageStore(_store(store_module.database_url()))  # type: ignore[return-value]
     except store_module.StoreError as exc:
-        st.error(f"Saved programmes are not available: {exc}", icon=":material/error:")
-        st.stop()
-        raise
+        _unavailable(exc)
 
 
 def session_programme(snap: snapshot.Snapshot, df: pd.DataFrame) -> store_module.SavedProgramme:

@@ -215,6 +215,8 @@ def test_save_share_and_open_read_only_in_a_second_browser(server, browser, data
     expect(view.locator("h1").first).to_have_text(hostile)  # shown as typed, not run or rendered
     assert view.locator("h1 b").count() == 0 and view.locator('[data-testid="stTextInput"]').count() == 0
     assert view.get_by_role("button", name="Save changes").count() == 0
+    for other in ("Saved programmes", "Portfolio", "Find standards", "Home"):  # a share link leads nowhere else
+        assert view.get_by_role("link", name=other).count() == 0, other
     expect(view.get_by_text("HTQ readiness checklist")).to_be_visible()
 
     store.revoke(token)

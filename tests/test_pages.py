@@ -516,3 +516,17 @@ def test_no_page_shows_programme_leads_a_command(page):
         shown = [e.value for kind in ("markdown", "caption", "info", "warning", "error") for e in getattr(at, kind)
                  if isinstance(getattr(e, "value", None), str)]
         assert not any(re.search(r"python -m|`make |htq (refresh|build)", t) for t in shown), script
+
+
+def test_a_failing_database_is_a_clear_message_on_every_store_page(page, monkeypatch):
+    from htq import store
+
+    def broken(*args, **kwargs):
+        raise store.StoreError("the database is busy: another save held it too long. Try again in a moment.")
+
+    for name in ("programmes", "resolve", "shares"):
+        monkeypatch.setattr(store.Store, name, broken)
+    for script, params in ((SAVED, {}), (PORTFOLIO, {}), (COMMITTEE, {"token": "x" * 32})):
+        at = page(script, **params)
+        assert not at.exception, script
+        assert any("Saved programmes are not available: the database is busy" in e.value for e in at.error), script

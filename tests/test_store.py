@@ -12,7 +12,7 @@ from htq import coverage
 from htq import store as store_module
 from htq.programme import Module
 from htq.readiness import Answer
-from htq.store import ConflictError, NotFound, SavedProgramme, ShortlistEntry, Store
+from htq.store import ConflictError, NotFound, SavedProgramme, ShortlistEntry, Store, StoreError
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 HOSTILE = "<script>alert('x')</script><b>bold</b> & “quotes”"
@@ -188,3 +188,56 @@ def test_unknown_database_url():
 def test_unreachable_postgres_is_a_clear_error():
     with pytest.raises(store_module.StoreError, match="cannot be reached"):
         Store("postgresql://nobody@127.0.0.1:1/none").migrate()
+
+
+def test_reads_do_not_wait_for_a_save_and_a_stuck_lock_is_a_clear_error(tmp_path):
+    import sqlite3
+    import time
+
+    path = tmp_path / "htq.sqlite3"
+    store = Store(f"sqlite:///{path}", busy_timeout=0.5)
+    store.migrate()
+    saved = store.create(programme(), by="Ann", now=T0)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process in the middle of a long save
+    try:
+        started = time.perf_counter()
+        assert store.get(saved.id).title == saved.title and len(store.programmes()) == 1
+        assert store.resolve("not-a-token") is None
+        assert time.perf_counter() - started < 0.4  # reads did not wait for the write lock
+        with pytest.raises(StoreError, match="the database is busy"):
+            store.save(replace(saved, title="New title"), by="Bob")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert store.get(saved.id).title == saved.title  # nothing half-written
+
+
+def test_a_full_disk_is_the_stores_own_error_and_keeps_what_was_saved(tmp_path, monkeypatch):
+    import sqlite3
+
+    path = tmp_path / "htq.sqlite3"
+    store = Store(f"sqlite:///{path}")
+    store.migrate()
+    saved = store.create(programme(), by="Ann", now=T0)
+    real_connect = sqlite3.connect
+
+    def full(*args, **kwargs):  # the database may not grow by one page: SQLite's own "disk is full"
+        conn = real_connect(*args, **kwargs)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", full)
+    big = replace(saved, text="x" * 200_000)
+    with pytest.raises(StoreError, match="disk is full"):
+        store.save(big, by="Ann")
+    monkeypatch.undo()
+    kept = store.get(saved.id)
+    assert (kept.revision, kept.text) == (saved.revision, saved.text)
+
+
+def test_save_returns_the_revision_it_wrote(store):
+    saved = store.create(programme(), by="Ann", now=T0)
+    again = store.save(replace(saved, title="Second"), by="Ann")
+    assert (again.revision, again.title) == (saved.revision + 1, "Second")
