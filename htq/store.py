@@ -20,15 +20,16 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from htq.access import CO_EDITOR, OWNER, ROLES, UNDO_DAYS, first_role
 from htq.coverage import Evidence, MappingRow
 from htq.programme import Module
 from htq.readiness import PROMPT, Answer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 DEFAULT_SQLITE = Path(__file__).resolve().parent.parent / "var" / "htq.sqlite3"
 
@@ -65,6 +66,19 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         # what each link was made for. `_hash_share_tokens` rewrites the links made before.
         "ALTER TABLE shares ADD COLUMN label TEXT NOT NULL DEFAULT ''",
         "UPDATE schema_version SET version = 3",
+    ),
+    4: (
+        # Sign-in: the installation's members and roles, each programme's owner and editors, and
+        # soft delete (a deleted programme can be restored for access.UNDO_DAYS).
+        """CREATE TABLE members (
+            email TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', role TEXT NOT NULL,
+            added_at TEXT NOT NULL, added_by TEXT NOT NULL DEFAULT '')""",
+        """CREATE TABLE programme_people (
+            programme_id TEXT NOT NULL REFERENCES programmes(id) ON DELETE CASCADE, email TEXT NOT NULL,
+            part TEXT NOT NULL, PRIMARY KEY (programme_id, email))""",
+        "ALTER TABLE programmes ADD COLUMN deleted_at TEXT",
+        "ALTER TABLE programmes ADD COLUMN deleted_by TEXT NOT NULL DEFAULT ''",
+        "UPDATE schema_version SET version = 4",
     ),
 }
 PYTHON_STEPS = {3: "_hash_share_tokens"}  # migration steps that need code, run after the step's SQL
@@ -297,8 +311,10 @@ class Store:
 
     # ---- programmes --------------------------------------------------------------------------
 
-    def create(self, programme: SavedProgramme, by: str, now: datetime | None = None) -> SavedProgramme:
-        """Save a new programme under a fresh random id; return it as saved (revision 1)."""
+    def create(self, programme: SavedProgramme, by: str, now: datetime | None = None,
+               owner: str = "") -> SavedProgramme:
+        """Save a new programme under a fresh random id; return it as saved (revision 1). `owner` is the
+        signed-in creator's e-mail (none in single-user local mode)."""
         stamp = now_text(now)
         saved = replace(programme, id=uuid.uuid4().hex, revision=1, created_at=stamp, updated_at=stamp, updated_by=by)
         with self._connect() as conn:
@@ -306,6 +322,9 @@ class Store:
                             "snapshot_date, revision, created_at, updated_at, updated_by) "
                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._values(saved) + [1, stamp, stamp, by])
             self._write_children(conn, saved, {}, {}, by, stamp)
+            if owner:
+                self._run(conn, "INSERT INTO programme_people (programme_id, email, part) VALUES (?, ?, ?)",
+                          [saved.id, owner.lower(), OWNER])
             return self._get(conn, saved.id)
 
     def _values(self, p: SavedProgramme) -> list[Any]:
@@ -324,11 +343,11 @@ class Store:
                 conn, "SELECT * FROM readiness_answers WHERE programme_id = ?", [programme.id])}
             cur = self._run(conn, "UPDATE programmes SET title = ?, level = ?, body = ?, modules = ?, shortlist = ?, "
                                   "snapshot_id = ?, snapshot_date = ?, revision = revision + 1, updated_at = ?, "
-                                  "updated_by = ? WHERE id = ? AND revision = ?",
+                                  "updated_by = ? WHERE id = ? AND revision = ? AND deleted_at IS NULL",
                             self._values(programme)[1:] + [stamp, by, programme.id, programme.revision])
             if cur.rowcount != 1:
-                current = self._rows(conn, "SELECT revision, updated_by, updated_at FROM programmes WHERE id = ?",
-                                     [programme.id])
+                current = self._rows(conn, "SELECT revision, updated_by, updated_at FROM programmes WHERE id = ? "
+                                           "AND deleted_at IS NULL", [programme.id])
                 if not current:
                     raise NotFound("this programme no longer exists (it may have been deleted)")
                 who = current[0]["updated_by"] or "someone"
@@ -373,7 +392,7 @@ class Store:
             return self._get(conn, programme_id)
 
     def _get(self, conn: Any, programme_id: str) -> SavedProgramme:
-        rows = self._rows(conn, "SELECT * FROM programmes WHERE id = ?", [programme_id])
+        rows = self._rows(conn, "SELECT * FROM programmes WHERE id = ? AND deleted_at IS NULL", [programme_id])
         if not rows:
             raise NotFound("no saved programme with this id")
         mapping = self._rows(conn, "SELECT * FROM mapping_rows WHERE programme_id = ? ORDER BY position",
@@ -404,7 +423,7 @@ class Store:
     def programmes(self) -> list[SavedProgramme]:
         """Return every saved programme, most recently saved first (with mapping and answers)."""
         with self._connect(write=False) as conn:
-            rows = self._rows(conn, "SELECT * FROM programmes ORDER BY updated_at DESC, title")
+            rows = self._rows(conn, "SELECT * FROM programmes WHERE deleted_at IS NULL ORDER BY updated_at DESC, title")
             mapping = self._rows(conn, "SELECT * FROM mapping_rows ORDER BY programme_id, position")
             answers = self._rows(conn, "SELECT * FROM readiness_answers")
         by_programme: dict[str, list] = {}
@@ -415,10 +434,83 @@ class Store:
             answered.setdefault(a["programme_id"], []).append(a)
         return [self._programme(r, by_programme.get(r["id"], []), answered.get(r["id"], [])) for r in rows]
 
-    def delete(self, programme_id: str) -> None:
-        """Delete a programme with its mapping, answers and share links."""
+    def delete(self, programme_id: str, by: str = "", now: datetime | None = None) -> None:
+        """Delete a programme: it disappears (its share links stop opening) but can be restored for
+        access.UNDO_DAYS days; after that `purge` removes it with its mapping, answers and links."""
         with self._connect() as conn:
-            self._run(conn, "DELETE FROM programmes WHERE id = ?", [programme_id])
+            self._run(conn, "UPDATE programmes SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL",
+                      [now_text(now), by, programme_id])
+
+    def deleted(self, now: datetime | None = None) -> list[dict[str, str]]:
+        """Return the programmes deleted within access.UNDO_DAYS (id, title, deleted_at, deleted_by), newest first."""
+        self.purge(now)
+        with self._connect(write=False) as conn:
+            return self._rows(conn, "SELECT id, title, deleted_at, deleted_by FROM programmes "
+                                    "WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC")
+
+    def restore(self, programme_id: str) -> None:
+        """Bring back a deleted programme, with its links as they were."""
+        with self._connect() as conn:
+            self._run(conn, "UPDATE programmes SET deleted_at = NULL, deleted_by = '' WHERE id = ?", [programme_id])
+
+    def purge(self, now: datetime | None = None) -> int:
+        """Remove for good the programmes deleted more than access.UNDO_DAYS ago; return how many."""
+        cutoff = now_text((now or datetime.now(timezone.utc)) - timedelta(days=UNDO_DAYS))
+        with self._connect() as conn:
+            return self._run(conn, "DELETE FROM programmes WHERE deleted_at IS NOT NULL AND deleted_at < ?",
+                             [cutoff]).rowcount
+
+    # ---- people: members of the installation and each programme's owner and editors ---------
+
+    def people(self, programme_id: str) -> dict[str, str]:
+        """Return e-mail -> part ('owner' or 'editor') for a programme."""
+        with self._connect(write=False) as conn:
+            rows = self._rows(conn, "SELECT email, part FROM programme_people WHERE programme_id = ? ORDER BY email",
+                              [programme_id])
+        return {r["email"]: r["part"] for r in rows}
+
+    def set_person(self, programme_id: str, email: str, part: str | None) -> None:
+        """Make someone an editor (or owner) of a programme, or remove them (part None)."""
+        email = email.strip().lower()
+        if part not in (None, OWNER, CO_EDITOR) or "@" not in email:
+            raise StoreError("give an e-mail address and the part owner or editor")
+        with self._connect() as conn:
+            self._run(conn, "DELETE FROM programme_people WHERE programme_id = ? AND email = ?", [programme_id, email])
+            if part:
+                self._run(conn, "INSERT INTO programme_people (programme_id, email, part) VALUES (?, ?, ?)",
+                          [programme_id, email, part])
+
+    def members(self) -> list[dict[str, str]]:
+        """Return the installation's members (email, name, role, added_at, added_by), by e-mail."""
+        with self._connect(write=False) as conn:
+            return self._rows(conn, "SELECT email, name, role, added_at, added_by FROM members ORDER BY email")
+
+    def set_member(self, email: str, role: str | None, by: str, name: str = "", now: datetime | None = None) -> None:
+        """Give someone a role (administrator, editor, viewer), or remove them (role None)."""
+        email = email.strip().lower()
+        if role not in (None, *ROLES) or "@" not in email:
+            raise StoreError(f"give an e-mail address and one of the roles {', '.join(ROLES)}")
+        with self._connect() as conn:
+            self._run(conn, "DELETE FROM members WHERE email = ?", [email])
+            if role:
+                self._run(conn, "INSERT INTO members (email, name, role, added_at, added_by) VALUES (?, ?, ?, ?, ?)",
+                          [email, name.strip(), role, now_text(now), by])
+
+    def sign_in(self, email: str, name: str, now: datetime | None = None) -> str:
+        """Return the role of someone the identity provider signed in, recording them as a member the
+        first time (access.first_role decides that role)."""
+        email = email.strip().lower()
+        with self._connect() as conn:
+            if self.kind == "postgresql":
+                conn.execute("SELECT pg_advisory_xact_lock(8675310)")  # two first sign-ins at once: one admin
+            found = self._rows(conn, "SELECT role FROM members WHERE email = ?", [email])
+            if found:
+                return found[0]["role"]
+            count = self._rows(conn, "SELECT COUNT(*) AS n FROM members")[0]["n"]
+            role = first_role(email, int(count))
+            self._run(conn, "INSERT INTO members (email, name, role, added_at, added_by) VALUES (?, ?, ?, ?, ?)",
+                      [email, name.strip(), role, now_text(now), "first sign-in"])
+            return role
 
     # ---- share links ------------------------------------------------------------------------
 

@@ -39,8 +39,8 @@ def programme(**changes) -> SavedProgramme:
 def test_migrates_an_empty_database(database_url):
     s = Store(database_url)
     assert s.schema_version() == 0
-    assert s.migrate() == store_module.SCHEMA_VERSION == 3
-    assert s.migrate() == 3  # again: nothing to do
+    assert s.migrate() == store_module.SCHEMA_VERSION == 4
+    assert s.migrate() == 4  # again: nothing to do
 
 
 def test_migrates_from_the_previous_schema_keeping_data(database_url):
@@ -58,7 +58,7 @@ def test_migrates_from_the_previous_schema_keeping_data(database_url):
         s._run(conn, "INSERT INTO shares (token, programme_id, created_at) VALUES (?, ?, ?)",
                ["t" * 32, "a" * 32, T0.isoformat()])
     assert s.schema_version() == 1
-    assert s.migrate() == 3
+    assert s.migrate() == 4
     kept = s.get("a" * 32)
     assert (kept.title, kept.revision, kept.modules[0].code, kept.mapping[0].decision) == ("Old programme", 3, "M1",
                                                                                            "Accepted")
@@ -241,3 +241,37 @@ def test_save_returns_the_revision_it_wrote(store):
     saved = store.create(programme(), by="Ann", now=T0)
     again = store.save(replace(saved, title="Second"), by="Ann")
     assert (again.revision, again.title) == (saved.revision + 1, "Second")
+
+
+def test_deleting_can_be_undone_for_a_while(store):
+    saved = store.create(programme(), by="Ann", now=T0)
+    link = store.share(saved.id, by="Ann")
+    store.delete(saved.id, by="Ann", now=T0)
+    assert store.programmes() == [] and store.resolve(link.token) is None
+    with pytest.raises(NotFound):
+        store.save(saved, by="Ann")
+    assert [d["title"] for d in store.deleted(now=T0 + timedelta(days=1))] == [saved.title]
+    store.restore(saved.id)
+    assert store.get(saved.id).title == saved.title and store.resolve(link.token) is not None
+    store.delete(saved.id, by="Ann", now=T0)
+    assert store.deleted(now=T0 + timedelta(days=31)) == []  # past the undo window: removed for good
+    store.restore(saved.id)
+    with pytest.raises(NotFound):
+        store.get(saved.id)
+
+
+def test_members_roles_and_programme_people(store):
+    from htq import access
+
+    assert store.sign_in("Ann@College.ac.uk", "Ann") == access.ADMINISTRATOR  # the first to sign in
+    assert store.sign_in("bob@college.ac.uk", "Bob") == access.VIEWER
+    assert store.sign_in("ann@college.ac.uk", "Ann") == access.ADMINISTRATOR  # remembered, case folded
+    store.set_member("bob@college.ac.uk", access.EDITOR, by="ann@college.ac.uk")
+    assert {m["email"]: m["role"] for m in store.members()} == {"ann@college.ac.uk": "administrator",
+                                                                 "bob@college.ac.uk": "editor"}
+    saved = store.create(programme(), by="Bob", owner="bob@college.ac.uk")
+    assert store.people(saved.id) == {"bob@college.ac.uk": "owner"}
+    store.set_person(saved.id, "cat@college.ac.uk", access.CO_EDITOR)
+    assert store.people(saved.id) == {"bob@college.ac.uk": "owner", "cat@college.ac.uk": "editor"}
+    with pytest.raises(StoreError):
+        store.set_member("not-an-address", access.EDITOR, by="ann")
