@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+# Single-user local mode serves this computer only; with sign-in configured, set ADDRESS=0.0.0.0.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test bench snapshot clean
 
@@ -14,7 +16,7 @@ $(STAMP): requirements.txt
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -59,12 +59,15 @@ def setup_page(title: str, icon: str = ":material/school:",
     st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide",
                        initial_sidebar_state="auto" if navigation else "collapsed")
     if navigation:
+        _refuse_open_local_mode()
+        _sign_in_gate(title)
         with st.sidebar:
             st.markdown(f"**{APP_NAME}**")
             for label, file, page_icon, description in PAGES:
                 if label in HIDDEN_PAGES:
                     continue  # reached from a result or a link, not on their own
                 st.page_link(file, label=label, icon=page_icon, help=description)
+            _identity_box()
     snap, df = load_or_stop()
     if navigation:
         st.sidebar.caption(f"Data: Skills England snapshot of {format_date(snap.date)}.")
@@ -78,6 +81,64 @@ def setup_page(title: str, icon: str = ":material/school:",
     if latest is not None:
         st.info(f"{changes.summary(latest)} See **What changed**.", icon=":material/update:")
     return snap, df
+
+
+# ---- Sign-in --------------------------------------------------------------------------------
+# With an [auth] section in .streamlit/secrets.toml (Streamlit's own OIDC sign-in, st.login), every
+# page but the committee view a share link opens asks people to sign in. Without it the app runs
+# in single-user local mode and serves only this computer unless HTQ_ALLOW_OPEN=1 says otherwise.
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+ALLOW_OPEN_ENV = "HTQ_ALLOW_OPEN"
+
+
+def auth_configured() -> bool:
+    """Return whether sign-in is configured (an [auth] section in Streamlit's secrets)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises rather than answer
+        return False
+
+
+def signed_in() -> tuple[str, str] | None:
+    """Return (e-mail, name) of the person signed in, or None (not signed in, or local mode)."""
+    if not auth_configured() or not st.user.get("is_logged_in"):
+        return None
+    email = str(st.user.get("email") or st.user.get("sub") or "").strip()
+    return email, str(st.user.get("name") or email).strip()
+
+
+def _refuse_open_local_mode() -> None:
+    address = st.get_option("server.address")
+    if auth_configured() or address in LOOPBACK or os.environ.get(ALLOW_OPEN_ENV) == "1":
+        return
+    st.title("Sign-in is not configured")
+    st.error(f"This installation has no sign-in, so it serves only the computer it runs on; it is listening on "
+             f"{address or 'every network address'}. Your administrator can configure sign-in (About, For "
+             f"administrators) or, on a private network, set {ALLOW_OPEN_ENV}=1.", icon=":material/lock:")
+    st.stop()
+
+
+def _sign_in_gate(title: str) -> None:
+    if not auth_configured() or st.user.get("is_logged_in"):
+        return
+    st.title(title)
+    st.info("Sign in with your institution's account to use the HTQ Standards Explorer. Committee members with a "
+            "share link do not need to sign in.", icon=":material/lock:")
+    st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login,
+              help="Opens your institution's sign-in page, then brings you back here.")
+    footer()
+    st.stop()
+
+
+def _identity_box() -> None:
+    person = signed_in()
+    if person:
+        st.caption(f"Signed in as {plain(person[1])} ({plain(person[0])}).")
+        st.button("Sign out", icon=":material/logout:", on_click=st.logout, key="sign_out",
+                  help="Ends your session in this browser.")
+    else:
+        st.caption("Single-user local mode: no sign-in is configured, and the app serves only this computer.")
 
 
 def footer(licence: bool = True) -> None:

@@ -10,11 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from htq import alerts as alerts_module
-from htq import catalogue, charts, committee, mapping_sheet, readiness, report, snapshot
+from htq import access, catalogue, charts, committee, mapping_sheet, readiness, report, snapshot
 from htq import coverage as coverage_module
 from htq import store as store_module
 from panels.coverage import start_mapping
-from ui import format_date, plain, shortlist, snapshot_notes
+from ui import format_date, plain, shortlist, signed_in, snapshot_notes
 
 
 @st.cache_resource(show_spinner=False)
@@ -157,9 +157,35 @@ def committee_view(saved: store_module.SavedProgramme, snap: snapshot.Snapshot) 
     st.caption(readiness.SOURCE)
 
 
+def current_user(saved_store: store_module.Store) -> access.User:
+    """Return who is using the app: the signed-in identity with its role (recorded as a member on first
+    sign-in), or in single-user local mode the name typed on the page."""
+    person = signed_in()
+    if person is None:
+        return access.local_user(str(st.session_state.get("who") or ""))
+    email, name = person
+    cached = st.session_state.get("signed_in_role")
+    if not cached or cached[0] != email:
+        cached = (email, saved_store.sign_in(email, name))
+        st.session_state["signed_in_role"] = cached
+    return access.User(email=email.lower(), name=name, role=cached[1])
+
+
 def who() -> str:
-    """Return the name the user gave for saves and decisions ('' if none)."""
+    """Return the name recorded with saves, decisions and answers: the signed-in identity, or in local mode
+    the name typed on the page ('' if none)."""
+    person = signed_in()
+    if person is not None:
+        return access.User(person[0].lower(), person[1]).label
     return str(st.session_state.get("who") or "").strip()
+
+
+def may_edit(saved_store: store_module.Store, programme: store_module.SavedProgramme | None) -> bool:
+    """Return whether the current user may change, share or delete the programme."""
+    if programme is None or not programme.id:
+        return False
+    user = current_user(saved_store)
+    return user.local or user.can_edit(saved_store.people(programme.id))
 
 
 def save_panel(saved_store: store_module.Store, snap: snapshot.Snapshot, df: pd.DataFrame) -> None:
@@ -169,15 +195,22 @@ def save_panel(saved_store: store_module.Store, snap: snapshot.Snapshot, df: pd.
     st.markdown(f"**{plain(draft.title)}** · level {draft.level or 'not set'} · {len(draft.shortlist)} shortlisted "
                 f"standard(s) · {len(draft.modules)} module(s) · {len(draft.mapping)} KSB decision(s)"
                 + (f" · open from the saved revision {opened.revision}" if opened else ""))
+    user = current_user(saved_store)
     if not who():
         st.caption("Type your name above to save: it is recorded with the save and with each decision.")
+    editable = bool(opened) and may_edit(saved_store, opened)
+    if opened and not editable:
+        st.caption("You can read this programme; only its owner, its editors and administrators can change it.")
+    if not user.can_create():
+        st.caption("Your role is viewer: an administrator can make you an editor so you can save programmes.")
     left, right, _ = st.columns([2, 2, 3])
-    if opened and left.button("Save changes", type="primary", disabled=not who(), icon=":material/save:",
+    if opened and left.button("Save changes", type="primary", disabled=not who() or not editable, icon=":material/save:",
                               help="Saves over the open programme, unless someone else saved it since you opened it."):
         _save(lambda: saved_store.save(draft, who()), "Saved.")
-    if right.button("Save as a new programme", disabled=not who(), icon=":material/note_add:",
-                    type="secondary" if opened else "primary", help="Keeps this work as a new saved programme."):
-        _save(lambda: saved_store.create(replace(draft, id=""), who()), "Saved as a new programme.")
+    if right.button("Save as a new programme", disabled=not who() or not user.can_create(), icon=":material/note_add:",
+                    type="secondary" if opened else "primary",
+                    help="Keeps this work as a new saved programme, with you as its owner."):
+        _save(lambda: saved_store.create(replace(draft, id=""), who(), owner=user.email), "Saved as a new programme.")
     conflict = st.session_state.get("save_conflict")
     if conflict:
         st.error(conflict, icon=":material/sync_problem:")
@@ -279,6 +312,9 @@ def checklist_editor(opened: store_module.SavedProgramme, snap: snapshot.Snapsho
 
 def share_panel(saved_store: store_module.Store, opened: store_module.SavedProgramme) -> None:
     """Draw share-link creation (labelled, optionally expiring), the new link once, the links and revocation."""
+    if not may_edit(saved_store, opened):
+        st.caption("Only the programme's owner, its editors and administrators can make or revoke its share links.")
+        return
     c1, c2, c3 = st.columns([2, 2, 2])
     label = c1.text_input("What the link is for", key="share_label", max_chars=200,
                           placeholder="e.g. Validation panel, 12 March",
@@ -335,12 +371,68 @@ def share_url(token: str) -> str:
 
 
 def delete_panel(saved_store: store_module.Store, opened: store_module.SavedProgramme) -> None:
-    """Draw deletion with a confirmation step."""
-    confirm = st.checkbox(f"Yes, delete “{opened.title}”, its decisions, answers and share links", key="confirm_delete")
+    """Draw deletion with a confirmation step (undoable for access.UNDO_DAYS days)."""
+    if not may_edit(saved_store, opened):
+        st.caption("Only the programme's owner, its editors and administrators can delete it.")
+        return
+    confirm = st.checkbox(f"Yes, delete “{opened.title}” (its share links stop working at once)", key="confirm_delete")
+    st.caption(f"A deleted programme can be restored for {access.UNDO_DAYS} days, under “Recently deleted”.")
     if st.button("Delete", disabled=not confirm, icon=":material/delete:"):
-        saved_store.delete(opened.id)
+        saved_store.delete(opened.id, by=who())
         st.session_state.pop("open_programme", None)
         st.rerun()
+
+
+def recently_deleted(saved_store: store_module.Store) -> None:
+    """Draw the programmes deleted within the undo window, with a Restore button each (administrators)."""
+    if not current_user(saved_store).can_administer():
+        return
+    gone = saved_store.deleted()
+    if not gone:
+        return
+    with st.expander(f"Recently deleted ({len(gone)})", icon=":material/restore_from_trash:"):
+        for row in gone:
+            left, right = st.columns([4, 1])
+            left.markdown(f"{plain(row['title'])} — deleted {report.when(row['deleted_at'])} by "
+                          f"{plain(row['deleted_by'] or 'unknown')}")
+            if right.button("Restore", key=f"restore_{row['id']}", icon=":material/restore:",
+                            help="Brings the programme back, with its share links."):
+                saved_store.restore(row["id"])
+                st.rerun()
+
+
+def people_panel(saved_store: store_module.Store, opened: store_module.SavedProgramme) -> None:
+    """Draw who owns and edits the programme; its owner, editors and administrators can add or remove editors."""
+    people = saved_store.people(opened.id)
+    if people:
+        st.table(pd.DataFrame({"E-mail": list(people), "Part": list(people.values())}).set_index("E-mail"))
+    else:
+        st.caption("No owner is recorded (saved in single-user local mode).")
+    if not signed_in() or not may_edit(saved_store, opened):
+        return
+    left, right = st.columns([3, 1])
+    email = left.text_input("Colleague's e-mail", key="editor_email", help="They can change, share and delete it.")
+    if right.button("Add as editor", icon=":material/person_add:", disabled="@" not in email):
+        saved_store.set_person(opened.id, email, access.CO_EDITOR)
+        st.rerun()
+
+
+def members_panel(saved_store: store_module.Store) -> None:
+    """Draw the installation's members and roles, for administrators to change (sign-in mode only)."""
+    if not signed_in() or not current_user(saved_store).can_administer():
+        return
+    with st.expander("Members and roles (administrators)", icon=":material/manage_accounts:"):
+        st.caption("Administrators manage members and refresh the data; editors save programmes and change their "
+                   "own; viewers read every programme. Anyone your institution signs in starts as a viewer.")
+        members = saved_store.members()
+        if members:
+            st.dataframe(pd.DataFrame(members), hide_index=True, width="stretch")
+        c1, c2, c3 = st.columns([3, 2, 1])
+        email = c1.text_input("E-mail", key="member_email", help="The address your identity provider gives.")
+        role = c2.selectbox("Role", access.ROLES, index=1, key="member_role", help="What they may do here.")
+        if c3.button("Set role", icon=":material/how_to_reg:", disabled="@" not in email):
+            saved_store.set_member(email, role, by=who())
+            st.rerun()
 
 
 def programme_alerts_panel(opened: store_module.SavedProgramme, snap: snapshot.Snapshot) -> None:

@@ -48,14 +48,19 @@ def page(monkeypatch, tmp_path):
 
     Saved programmes go to a private SQLite file, never the project's var/.
     """
+    from streamlit import config
     from streamlit.testing.v1 import AppTest
 
+    config.set_option("server.address", "127.0.0.1")  # as `make run` serves it (local mode refuses other addresses)
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("HTQ_DB_PATH", str(tmp_path / "pages.sqlite3"))
     monkeypatch.delenv("HTQ_DATABASE_URL", raising=False)
 
-    def run(file: str | None = None, timeout: float = 60, **params: str | list[str]) -> AppTest:
+    def run(file: str | None = None, timeout: float = 60, secrets: dict | None = None,
+            **params: str | list[str]) -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+        for key, value in (secrets or {}).items():
+            at.secrets[key] = value
         if file:
             at.switch_page(str(ROOT / file))
         for key, value in params.items():

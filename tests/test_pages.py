@@ -530,3 +530,36 @@ def test_a_failing_database_is_a_clear_message_on_every_store_page(page, monkeyp
         at = page(script, **params)
         assert not at.exception, script
         assert any("Saved programmes are not available: the database is busy" in e.value for e in at.error), script
+
+
+AUTH = {"auth": {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32,
+                 "client_id": "htq", "client_secret": "secret",
+                 "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}}
+
+
+def test_with_sign_in_configured_every_page_but_the_committee_view_asks_visitors_to_sign_in(page):
+    for script in (None, FIND, STANDARD, SAVED, PORTFOLIO, ABOUT, COVERAGE):
+        at = page(script, secrets=AUTH) if script != STANDARD else page(script, secrets=AUTH, code="OCC0116")
+        assert [b.label for b in at.button] == ["Sign in"], script
+        assert not at.dataframe and not at.text_input, script  # nothing of the installation is shown
+    from htq.store import SavedProgramme, Store
+
+    store = Store()
+    store.migrate()
+    saved = store.create(SavedProgramme(id="", title="FdSc Shared"), by="Ann", owner="ann@college.ac.uk")
+    link = store.share(saved.id, by="Ann")
+    view = page(COMMITTEE, secrets=AUTH, token=link.token)
+    assert view.title[0].value == "FdSc Shared" and "Sign in" not in [b.label for b in view.button]
+
+
+def test_local_mode_refuses_to_serve_other_addresses(page, monkeypatch):
+    from streamlit import config
+
+    config.set_option("server.address", "0.0.0.0")
+    try:
+        at = page(FIND)
+        assert at.title[0].value == "Sign-in is not configured" and not at.dataframe
+        monkeypatch.setenv("HTQ_ALLOW_OPEN", "1")  # the administrator says so explicitly
+        assert page(FIND).title[0].value == "Find standards"
+    finally:
+        config.set_option("server.address", "127.0.0.1")
