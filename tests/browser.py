@@ -38,12 +38,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(root: Path, script: str = "app.py", env: dict[str, str] | None = None, timeout: float = 60):
-    """Run `streamlit run` on a free loopback port; yield its base URL and the seconds it took to be healthy."""
-    port = free_port()
+def streamlit_server(root: Path, script: str = "app.py", env: dict[str, str] | None = None, timeout: float = 60,
+                     port: int | None = None, args: tuple[str, ...] = ()):
+    """Run `streamlit run` on a (free) loopback port; yield its base URL and the seconds it took to be healthy."""
+    port = port or free_port()
     command = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *args]
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=root, env={**os.environ, **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
