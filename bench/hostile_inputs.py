@@ -9,7 +9,6 @@ runs and the ratio to the baseline. Run on demand: `.venv/bin/python bench/hosti
 
 from __future__ import annotations
 
-import io
 import json
 import statistics
 import subprocess
@@ -44,16 +43,7 @@ print(json.dumps({{"seconds": elapsed, "grown_mb": grown, "outcome": outcome}}))
 
 
 def _cases(folder: Path) -> dict[str, Path]:
-    from openpyxl import Workbook
-
-    from tests.docs import make_long_docx
-
-    def book(fill) -> bytes:
-        wb = Workbook()
-        fill(wb.active)
-        out = io.BytesIO()
-        wb.save(out)
-        return out.getvalue()
+    from tests.docs import make_long_docx, make_xlsx as book
 
     def stray(ws):
         ws["A1"], ws["A2"], ws["XFD1048576"] = "Title", "Programming", "x"

@@ -81,3 +81,26 @@ RENDERED = """(marker) => {
 def wait_for_app(page, marker: str = "Open Government Licence", timeout_ms: int = 30_000) -> None:
     """Wait until the script run has finished and the page is drawn down to its footer (or `marker`)."""
     page.wait_for_function(RENDERED, arg=marker, timeout=timeout_ms)
+
+
+def match_programme(page, base: str, title: str, text: str) -> None:
+    """On Match a programme, give a title and text and wait for the candidates."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/Match_programme")
+    wait_for_app(page)
+    page.get_by_role("textbox", name="Programme title").fill(title)
+    page.get_by_role("textbox", name="Overview, modules and learning outcomes").fill(text)
+    page.get_by_role("button", name="Find matching standards").click()
+    expect(page.get_by_text("Candidates for", exact=False)).to_be_visible(timeout=30_000)
+
+
+def new_share_token(page) -> str:
+    """On an open saved programme, make a read-only link and return its token (shown once, on the page)."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Share with a committee").click()
+    page.get_by_role("button", name="Create a read-only link").click()
+    link = page.locator('[data-testid="stCode"]').filter(has_text="Committee_view?token=").first
+    expect(link).to_be_attached(timeout=30_000)
+    return link.inner_text().strip().split("token=", 1)[1]

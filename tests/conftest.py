@@ -123,3 +123,17 @@ def store(database_url):
     s = Store(database_url)
     s.migrate()
     return s
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Playwright driving Debian's chromium); skipped without it unless CI=true."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM_ARGS, require_chromium
+
+    path = require_chromium()
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

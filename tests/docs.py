@@ -81,3 +81,14 @@ def make_long_docx(paragraphs: int, text: str = "A line of the specification") -
         for item in source.infolist():
             target.writestr(item, xml if item.filename == "word/document.xml" else source.read(item.filename))
     return out.getvalue()
+
+
+def make_xlsx(fill) -> bytes:
+    """Return a real .xlsx whose first sheet `fill(worksheet)` writes."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    fill(book.active)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .browser import CHROMIUM_ARGS, require_chromium, streamlit_server, wait_for_app
+from .browser import match_programme, new_share_token, require_chromium, streamlit_server, wait_for_app
 from .conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -28,15 +28,6 @@ def server(database):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    path = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -137,11 +128,12 @@ def test_coverage_upload_propose_download_and_reopen(server, tab, tmp_path):
     # and then the sheet lands in the module uploader above it.
     reopen = tab.get_by_test_id("stExpander").filter(has_text="Re-open a KSB mapping sheet saved earlier")
     reopen.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(saved))
-    expect(reopen.get_by_text("ksb-mapping.xlsx")).to_be_visible()
+    expect(reopen.get_by_text("ksb-mapping.xlsx")).to_be_visible(timeout=30_000)
     expect(tab.get_by_role("button", name="Re-open this mapping")).to_be_enabled(timeout=30_000)
     tab.get_by_role("button", name="Re-open this mapping").click()
     expect(tab.get_by_text("Review the proposal")).to_be_visible(timeout=30_000)
-    expect(tab.get_by_role("textbox", name="Programme title")).to_have_value("FdSc Software Development (Level 5)")
+    expect(tab.get_by_role("textbox", name="Programme title")).to_have_value("FdSc Software Development (Level 5)",
+                                                                         timeout=30_000)
     assert tab.locator('[data-testid="stException"]').count() == 0
 
 
@@ -184,11 +176,7 @@ def test_save_share_and_open_read_only_in_a_second_browser(server, browser, data
     ann = browser.new_context(viewport={"width": 1400, "height": 2400})
     tab = ann.new_page()
     tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    open_page(tab, f"{server}/Match_programme")
-    tab.get_by_role("textbox", name="Programme title").fill(hostile)
-    tab.get_by_role("textbox", name="Overview, modules and learning outcomes").fill("Data analysis with SQL and Python")
-    tab.get_by_role("button", name="Find matching standards").click()
-    expect(tab.get_by_text("Candidates for", exact=False)).to_be_visible(timeout=30_000)
+    match_programme(tab, server, hostile, "Data analysis with SQL and Python")
     tab.get_by_text("Shortlist", exact=True).first.click()
     tab.get_by_role("link", name="Saved programmes").click()
     wait_for_app(tab)
@@ -196,11 +184,7 @@ def test_save_share_and_open_read_only_in_a_second_browser(server, browser, data
     tab.get_by_role("textbox", name="Your name").press("Enter")
     tab.get_by_role("button", name="Save as a new programme").click()
     expect(tab.get_by_text("Open: FdSc Data", exact=False)).to_be_visible(timeout=30_000)
-    tab.get_by_role("tab", name="Share with a committee").click()
-    tab.get_by_role("button", name="Create a read-only link").click()
-    expect(tab.get_by_text("Committee_view?token=", exact=False).first).to_be_attached(timeout=30_000)
-    link = tab.locator('[data-testid="stCode"]').filter(has_text="Committee_view?token=").first.inner_text()
-    token = link.strip().split("token=", 1)[1]  # the full link is shown once; the store keeps its hash
+    token = new_share_token(tab)  # the full link is shown once; the store keeps its hash
 
     from htq.store import Store
 

@@ -6,12 +6,11 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from htq import documents, programme
 from htq.programme import ProgrammeError
 
-from .docs import make_long_docx
+from .docs import make_long_docx, make_xlsx
 
 MB = 1024 * 1024
 
@@ -32,19 +31,11 @@ def bounded(call, seconds=2.0, megabytes=80):
     return outcome
 
 
-def workbook(fill) -> bytes:
-    book = Workbook()
-    fill(book.active)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def test_a_sheet_claiming_a_million_rows_by_16384_columns_is_refused_fast():
     """4.9 KB: one stray cell at XFD1048576 used to make 1M x 16k values (OOM at 21.8 GB)."""
     def fill(ws):
         ws["A1"], ws["A2"], ws["XFD1048576"] = "Title", "Programming", "x"
-    blob = workbook(fill)
+    blob = make_xlsx(fill)
     assert len(blob) < 10_000
     error = bounded(lambda: programme.read_structure(blob, "modules.xlsx"))
     assert isinstance(error, ProgrammeError)
@@ -56,7 +47,7 @@ def test_a_sheet_of_30000_modules_is_refused_naming_the_limit():
         ws.append(["Code", "Title", "Learning outcomes"])
         for n in range(30_000):
             ws.append([f"M{n}", f"Module {n}", f"Outcome {n}"])
-    blob = workbook(fill)
+    blob = make_xlsx(fill)
     error = bounded(lambda: programme.read_structure(blob, "modules.xlsx"), seconds=5)
     assert isinstance(error, ProgrammeError) and "runs to row 30,001" in str(error)
 
@@ -119,5 +110,5 @@ def test_a_sheet_just_over_the_data_row_limit_is_refused_naming_it():
         ws.append(["Code", "Title"])
         for n in range(programme.MAX_SHEET_ROWS + 1):
             ws.append([f"M{n}", f"Module {n}"])
-    error = bounded(lambda: programme.read_structure(workbook(fill), "modules.xlsx"), seconds=10)
+    error = bounded(lambda: programme.read_structure(make_xlsx(fill), "modules.xlsx"), seconds=10)
     assert isinstance(error, ProgrammeError) and f"more than {programme.MAX_SHEET_ROWS:,} rows of data" in str(error)

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from .browser import CHROMIUM_ARGS, free_port, require_chromium, streamlit_server, wait_for_app
+from .browser import free_port, match_programme, new_share_token, require_chromium, streamlit_server, wait_for_app
 from .conftest import ROOT
 
 try:
@@ -55,15 +55,6 @@ server_metadata_url = "{provider}/.well-known/openid-configuration"
         yield url, folder / "signin.sqlite3"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    path = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def sign_in(browser, url, email):
@@ -85,21 +76,12 @@ def test_owner_viewer_and_committee_member(app, browser):
     ann, tab = sign_in(browser, url, ANN[0])
     expect(tab.get_by_text(f"Signed in as {ANN[1]}", exact=False)).to_be_visible(timeout=30_000)
     assert tab.get_by_role("textbox", name="Your name").count() == 0  # the identity is used, not a typed name
-    tab.goto(f"{url}/Match_programme")
-    wait_for_app(tab)
-    tab.get_by_role("textbox", name="Programme title").fill("FdSc Data Analytics")
-    tab.get_by_role("textbox", name="Overview, modules and learning outcomes").fill("Data analysis with SQL and Python")
-    tab.get_by_role("button", name="Find matching standards").click()
-    expect(tab.get_by_text("Candidates for", exact=False)).to_be_visible(timeout=30_000)
+    match_programme(tab, url, "FdSc Data Analytics", "Data analysis with SQL and Python")
     tab.get_by_role("link", name="Saved programmes").click()
     wait_for_app(tab)
     tab.get_by_role("button", name="Save as a new programme").click()
     expect(tab.get_by_text("Open: FdSc Data Analytics", exact=False)).to_be_visible(timeout=30_000)
-    tab.get_by_role("tab", name="Share with a committee").click()
-    tab.get_by_role("button", name="Create a read-only link").click()
-    link = tab.locator('[data-testid="stCode"]').filter(has_text="Committee_view?token=").first
-    expect(link).to_be_attached(timeout=30_000)
-    token = link.inner_text().strip().split("token=", 1)[1]
+    token = new_share_token(tab)
 
     from htq.store import Store
 
