@@ -128,10 +128,11 @@ def store(database_url):
 @pytest.fixture(scope="module")
 def browser():
     """Headless Chromium (Playwright driving Debian's chromium); skipped without it unless CI=true."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from .browser import CHROMIUM_ARGS, require_chromium
 
+    expect.set_options(timeout=15_000)  # a 2-core CI machine under load: 5 s is too tight for a rerun
     path = require_chromium()
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
