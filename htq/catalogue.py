@@ -229,7 +229,7 @@ def apply_filters(df: pd.DataFrame, filters: Filters, index: FieldIndex | None =
     if filters.date_to is not None:
         mask &= (df["status_date"] <= pd.Timestamp(filters.date_to)).fillna(False).to_numpy(dtype=bool)
     if filters.revision_or_retired:
-        mask &= df["stage"].isin((lifecycle.IN_REVISION, lifecycle.RETIRED)).to_numpy()
+        mask &= df["stage"].isin(lifecycle.REVISION_OR_RETIRED).to_numpy()
     if filters.not_updated_since is not None:  # standards with no known date are left out, and counted apart
         before = df["last_updated"] < pd.Timestamp(year=filters.not_updated_since, month=1, day=1)
         mask &= before.fillna(False).to_numpy(dtype=bool)

@@ -9,6 +9,8 @@ change alerts and the readiness checklist.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
 from htq import alerts as alerts_module
@@ -30,11 +32,8 @@ EMPTY = {"Candidate standards": "No standards shortlisted.",
          "Readiness checklist": "No readiness answers yet."}
 
 
-def _mapped_counts(programme: SavedProgramme) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for r in programme.mapping:
-        counts[r.standard] = counts.get(r.standard, 0) + 1
-    return counts
+def _mapped_counts(programme: SavedProgramme) -> Counter[str]:
+    return Counter(r.standard for r in programme.mapping)
 
 
 def never_mapped(programme: SavedProgramme) -> list[str]:

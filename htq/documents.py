@@ -103,7 +103,8 @@ def _docx(blob: bytes, name: str) -> Document:
         raise DocumentError(f"{name} could not be opened as a Word document: {exc}.") from exc
     title = ""
     lines: list[str] = []
-    size, seen, cut = 0, 0, False
+    size, seen = 0, 0
+    cut: bool | str = False  # True: the character cap; "cells": the table-cell cap
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
         if not text:
@@ -129,13 +130,15 @@ def _docx(blob: bytes, name: str) -> Document:
             lines.append(" | ".join(c for c in cells if c))
             size += len(lines[-1]) + 1
             if size > MAX_CHARS or cells_read > MAX_TABLE_CELLS:
-                cut = True
+                cut = True if size > MAX_CHARS else "cells"
                 break
         tables.append(tuple(rows))
         if cut:
             break
     text, warnings = _limit("\n".join(lines), name)
-    if cut:  # reading stopped at the cap, so the document's full length is not known
+    if cut == "cells":
+        warnings = (f"{name} has more table cells than this tool reads; the first {MAX_TABLE_CELLS:,} were used.",)
+    elif cut:  # reading stopped at the cap, so the document's full length is not known
         warnings = (f"{name} is longer than this tool reads; the first {MAX_CHARS:,} characters were used.",)
     if not title:
         title, text = _split_title(text)

@@ -126,19 +126,12 @@ def provenance(content: StandardContent, standard_version: str | None) -> list[s
 
 def blank_sheet_xlsx(reference: str, title: str) -> bytes:
     """Return an empty KSB sheet (Code / Type / Statement) to fill from the standard's page and import."""
-    import io
+    import pandas as pd
 
-    from openpyxl import Workbook
+    from htq.report import write_workbook
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "KSBs"
-    sheet.append(["Code", "Type", "Statement"])
-    sheet.column_dimensions["C"].width = 100
-    about = book.create_sheet("About")
-    about.append([f"KSBs of {reference} {title}".strip()])
-    about.append(["Copy each knowledge (K), skill (S) and behaviour (B) statement from the standard's page on the "
-                  "Skills England website, one per row, then import this file on the KSB coverage page."])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    about = pd.DataFrame({"About": [
+        f"KSBs of {reference} {title}".strip(),
+        "Copy each knowledge (K), skill (S) and behaviour (B) statement from the standard's page on the Skills "
+        "England website, one per row, then import this file on the KSB coverage page."]})
+    return write_workbook({"KSBs": pd.DataFrame(columns=["Code", "Type", "Statement"]), "About": about})

@@ -14,7 +14,7 @@ from datetime import date
 
 import pandas as pd
 
-from htq.model import Occupation, VersionDates
+from htq.model import SOURCE_STANDARDS_API, Occupation, VersionDates
 
 IN_REVISION, RETIRED, PAUSED, IN_DEVELOPMENT, CURRENT, NO_STANDARD, UNKNOWN = (
     "in revision", "retired or withdrawn", "paused", "in development", "approved for delivery", "no standard yet",
@@ -43,9 +43,7 @@ def stage(occ: Occupation) -> str:
     return UNKNOWN
 
 
-def in_revision_or_retired(occ: Occupation) -> bool:
-    """Return whether the standard is being revised, or is retired or withdrawn."""
-    return stage(occ) in (IN_REVISION, RETIRED)
+REVISION_OR_RETIRED = (IN_REVISION, RETIRED)  # the stages Find standards' "In revision or retired" keeps
 
 
 def last_updated(occ: Occupation) -> str | None:
@@ -63,11 +61,15 @@ def _value(value: str | None, missing: str = UNKNOWN_DATE) -> str:
     return value if value else missing
 
 
+_VERSION_DATES = (("first start date", "earliest_start"), ("last date for new starts", "latest_start"),
+                  ("last end date", "latest_end"))
+
+
 def review_facts(occ: Occupation, source_names: dict[str, str]) -> pd.DataFrame:
     """Return Field / Value / Source rows of everything known about the standard's review and revision."""
     now = current_dates(occ)
-    api = source_names.get("standards_api", "Standards API")
-    api_known = bool(occ.version_dates) or occ.sources.get("approved_date") == "standards_api"
+    api = source_names.get(SOURCE_STANDARDS_API, "Standards API")
+    api_known = bool(occ.version_dates) or occ.sources.get("approved_date") == SOURCE_STANDARDS_API
     api_missing = UNKNOWN_DATE if api_known else REFRESH_BRINGS
 
     def source(name: str, value: str | None) -> str:
@@ -75,21 +77,18 @@ def review_facts(occ: Occupation, source_names: dict[str, str]) -> pd.DataFrame:
         return source_names.get(got, got) if got and value else "—"
 
     rows = [
-        ("Stage", stage(occ), source("standard_status", occ.standard_status) if occ.standard_status else "—"),
+        ("Stage", stage(occ), source("standard_status", occ.standard_status)),
         ("Standard status", _value(occ.standard_status), source("standard_status", occ.standard_status)),
         ("Map status last changed", _value(occ.status_date), source("status_date", occ.status_date)),
         ("Approved for delivery", _value(occ.approved_date, api_missing), source("approved_date", occ.approved_date)),
         ("Standard last changed", _value(occ.changed_date, api_missing), source("changed_date", occ.changed_date)),
         ("What changed", _value(occ.change_note, api_missing), source("change_note", occ.change_note)),
         ("Current version", _value(occ.version), source("version", occ.version)),
-        ("Current version: first start date", _value(now.earliest_start if now else None, api_missing),
-         api if now and now.earliest_start else "—"),
-        ("Current version: last date for new starts", _value(now.latest_start if now else None,
-                                                             "none set" if now else api_missing),
-         api if now and now.latest_start else "—"),
-        ("Current version: last end date", _value(now.latest_end if now else None, "none set" if now else api_missing),
-         api if now and now.latest_end else "—"),
     ]
+    for label, name in _VERSION_DATES:  # a known version with no end or closing date has "none set"
+        value = getattr(now, name) if now else None
+        missing = api_missing if now is None or name == "earliest_start" else "none set"
+        rows.append((f"Current version: {label}", _value(value, missing), api if value else "—"))
     return pd.DataFrame(rows, columns=["Field", "Value", "Source"])
 
 

@@ -99,11 +99,11 @@ _REGULATOR_NAMES = {
     "general chiropractic council": "GCC",
     "social work england": "SWE",
 }
-_TITLE_REGULATOR = re.compile(r"\([^)]*\b(NMC|HCPC|GDC|GPhC|GMC|GOC|GOsC|GCC|SWE)\b", re.I)
+_ACRONYMS = [label.rsplit("(", 1)[1].rstrip(")") for label in _REGULATORS.values()]  # NMC, HCPC, GPhC, …
+_TITLE_REGULATOR = re.compile(r"\([^)]*\b(" + "|".join(_ACRONYMS) + r")\b", re.I)
 _STATUTORY = re.compile(r"statutor(?:il)?y regulated (?:profession|occupation)", re.I)
-_NAMED = re.compile(r"\b(" + "|".join(_REGULATOR_NAMES) + r"|" + "|".join(
-    ("NMC", "HCPC", "GDC", "GPhC", "GMC", "GOC", "GOsC", "GCC")) + r")\b")
-_NAMED_ANY_CASE = re.compile(r"\b(" + "|".join(_REGULATOR_NAMES) + r")\b", re.I)
+# A regulator named in full (any case) or by its acronym (as written: "GDC", not "gdc").
+_NAMED = re.compile(r"\b((?i:" + "|".join(_REGULATOR_NAMES) + ")|" + "|".join(_ACRONYMS) + r")\b")
 _REGISTRATION = re.compile(r"\b(?:regist(?:er|ered|ering|ration|rant)s?|regulat(?:e|ed|es|ion|or)s?|scope of practice)\b",
                            re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -136,11 +136,11 @@ def regulation_from_text(title: str, summary: str) -> tuple[bool | None, str | N
     summary = summary or ""
     m = _STATUTORY.search(summary)
     if m:
-        named = _NAMED_ANY_CASE.search(summary) or _NAMED.search(summary)
+        named = _NAMED.search(summary)
         body = _REGULATORS[_regulator_key(named.group(1))] if named else None
         return True, body, f"The occupation summary says: “{_sentence(summary, m.start(), m.end())}”"
     for sentence in _SENTENCE_END.split(summary):
-        named = _NAMED_ANY_CASE.search(sentence) or _NAMED.search(sentence)
+        named = _NAMED.search(sentence)
         if named and _REGISTRATION.search(sentence):
             return True, _REGULATORS[_regulator_key(named.group(1))], \
                 f"The occupation summary says: “{' '.join(sentence.split())}”"

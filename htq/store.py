@@ -133,10 +133,14 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _moment(text: str) -> datetime:
-    """Return an ISO timestamp as an aware datetime (UTC when it carries no offset)."""
-    when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+def _aware(when: datetime) -> datetime:
+    """Return a datetime with its offset (UTC when it carries none)."""
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def _moment(text: str) -> datetime:
+    """Return an ISO timestamp as an aware datetime."""
+    return _aware(datetime.fromisoformat(text.replace("Z", "+00:00")))
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,7 @@ class Share:
         """Return True if the link still opens the programme (expiry compared as datetimes, any offset)."""
         if self.revoked_at is not None:
             return False
-        return self.expires_at is None or _moment(self.expires_at) > (now if now.tzinfo else now.replace(tzinfo=timezone.utc))
+        return self.expires_at is None or _moment(self.expires_at) > _aware(now)
 
     @property
     def state(self) -> str:
@@ -180,6 +184,11 @@ def database_url() -> str:
     return f"sqlite:///{os.environ.get('HTQ_DB_PATH', '').strip() or DEFAULT_SQLITE}"
 
 
+def _undo_cutoff(now: datetime | None) -> str:
+    """Return the time before which a deleted programme can no longer be restored."""
+    return now_text((now or datetime.now(timezone.utc)) - timedelta(days=UNDO_DAYS))
+
+
 def _is_database_error(exc: BaseException) -> bool:
     if isinstance(exc, (sqlite3.Error, OSError)):
         return True
@@ -190,17 +199,16 @@ def _is_database_error(exc: BaseException) -> bool:
     return isinstance(exc, psycopg.Error)
 
 
-def _database_problem(exc: BaseException, url: str) -> str:
-    """Return a database failure in words people can act on."""
-    text = str(exc)
-    low = text.lower()
+def _database_problem(exc: BaseException, otherwise: str) -> str:
+    """Return a database failure in words people can act on (`otherwise` when it is none of the known ones)."""
+    low = str(exc).lower()
     if "locked" in low or "busy" in low:
         return "the database is busy: another save held it too long. Try again in a moment."
     if "full" in low or "no space" in low:
         return "the database's disk is full, so nothing could be saved (what was saved before is kept). Tell your administrator."
     if "readonly" in low or "read-only" in low:
         return "the database is read-only here, so nothing could be saved. Tell your administrator."
-    return f"the database {url} failed: {text}"
+    return otherwise
 
 
 def _module_json(m: Module) -> dict[str, Any]:
@@ -242,9 +250,7 @@ class Store:
 
                 conn = psycopg.connect(self.url, connect_timeout=10)
         except (sqlite3.Error, OSError) as exc:
-            problem = _database_problem(exc, self.url)
-            raise StoreError(problem if not problem.startswith("the database " + self.url)
-                             else f"the database {self.url} cannot be opened: {exc}") from exc
+            raise StoreError(_database_problem(exc, f"the database {self.url} cannot be opened: {exc}")) from exc
         except Exception as exc:  # psycopg.OperationalError and friends
             raise StoreError(f"the database {self.url} cannot be reached: {exc}") from exc
         try:
@@ -257,7 +263,7 @@ class Store:
                 pass
             if isinstance(exc, StoreError) or not _is_database_error(exc):
                 raise
-            raise StoreError(_database_problem(exc, self.url)) from exc
+            raise StoreError(_database_problem(exc, f"the database {self.url} failed: {exc}")) from exc
         finally:
             conn.close()
 
@@ -436,29 +442,25 @@ class Store:
 
     def delete(self, programme_id: str, by: str = "", now: datetime | None = None) -> None:
         """Delete a programme: it disappears (its share links stop opening) but can be restored for
-        access.UNDO_DAYS days; after that `purge` removes it with its mapping, answers and links."""
+        access.UNDO_DAYS days. Programmes deleted longer ago than that are removed for good, with their
+        mapping, answers and links, in the same transaction."""
         with self._connect() as conn:
             self._run(conn, "UPDATE programmes SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL",
                       [now_text(now), by, programme_id])
+            self._run(conn, "DELETE FROM programmes WHERE deleted_at IS NOT NULL AND deleted_at < ?", [_undo_cutoff(now)])
 
     def deleted(self, now: datetime | None = None) -> list[dict[str, str]]:
         """Return the programmes deleted within access.UNDO_DAYS (id, title, deleted_at, deleted_by), newest first."""
-        self.purge(now)
         with self._connect(write=False) as conn:
             return self._rows(conn, "SELECT id, title, deleted_at, deleted_by FROM programmes "
-                                    "WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC")
+                                    "WHERE deleted_at IS NOT NULL AND deleted_at >= ? ORDER BY deleted_at DESC",
+                              [_undo_cutoff(now)])
 
-    def restore(self, programme_id: str) -> None:
-        """Bring back a deleted programme, with its links as they were."""
+    def restore(self, programme_id: str, now: datetime | None = None) -> None:
+        """Bring back a programme deleted within access.UNDO_DAYS, with its links as they were."""
         with self._connect() as conn:
-            self._run(conn, "UPDATE programmes SET deleted_at = NULL, deleted_by = '' WHERE id = ?", [programme_id])
-
-    def purge(self, now: datetime | None = None) -> int:
-        """Remove for good the programmes deleted more than access.UNDO_DAYS ago; return how many."""
-        cutoff = now_text((now or datetime.now(timezone.utc)) - timedelta(days=UNDO_DAYS))
-        with self._connect() as conn:
-            return self._run(conn, "DELETE FROM programmes WHERE deleted_at IS NOT NULL AND deleted_at < ?",
-                             [cutoff]).rowcount
+            self._run(conn, "UPDATE programmes SET deleted_at = NULL, deleted_by = '' WHERE id = ? AND deleted_at >= ?",
+                      [programme_id, _undo_cutoff(now)])
 
     # ---- people: members of the installation and each programme's owner and editors ---------
 

@@ -17,13 +17,13 @@ if not ui.signed_in():  # single-user local mode: people name themselves; signed
 saved_panel.members_panel(saved_store)
 
 st.subheader("This session's work")
-saved_panel.save_panel(saved_store, snap, df)
+opened, people, editable = saved_panel.opened_access(saved_store)
+saved_panel.save_panel(saved_store, snap, df, editable)
 
 st.subheader("Saved programmes")
 saved_panel.programme_list(saved_store, snap)
 saved_panel.recently_deleted(saved_store)
 
-opened = st.session_state.get("open_programme")
 if opened is not None:
     st.subheader(f"Open: {ui.plain(opened.title)}")
     tabs = st.tabs(["Shortlist and notes", "Readiness checklist", "Change alerts", "Share with a committee",
@@ -35,12 +35,12 @@ if opened is not None:
     with tabs[2]:
         saved_panel.programme_alerts_panel(opened, snap)
     with tabs[3]:
-        saved_panel.share_panel(saved_store, opened)
+        saved_panel.share_panel(saved_store, opened, editable)
     with tabs[4]:
         saved_panel.committee_downloads(opened, snap, key="report")
     with tabs[5]:
-        saved_panel.people_panel(saved_store, opened)
+        saved_panel.people_panel(saved_store, opened, people, editable)
     with tabs[6]:
-        saved_panel.delete_panel(saved_store, opened)
+        saved_panel.delete_panel(saved_store, opened, editable)
 
 ui.footer()

@@ -180,16 +180,19 @@ def who() -> str:
     return str(st.session_state.get("who") or "").strip()
 
 
-def may_edit(saved_store: store_module.Store, programme: store_module.SavedProgramme | None) -> bool:
-    """Return whether the current user may change, share or delete the programme."""
-    if programme is None or not programme.id:
-        return False
-    user = current_user(saved_store)
-    return user.local or user.can_edit(saved_store.people(programme.id))
+def opened_access(saved_store: store_module.Store) -> tuple[store_module.SavedProgramme | None, dict[str, str], bool]:
+    """Return the programme open in this session, its owner and editors, and whether the current user may
+    change, share or delete it (read once per page run, for every panel that needs it)."""
+    opened = st.session_state.get("open_programme")
+    if opened is None or not opened.id:
+        return opened, {}, False
+    people = saved_store.people(opened.id)
+    return opened, people, current_user(saved_store).can_edit(people)
 
 
-def save_panel(saved_store: store_module.Store, snap: snapshot.Snapshot, df: pd.DataFrame) -> None:
-    """Draw what this session holds and the buttons to save it (new, or over the open programme)."""
+def save_panel(saved_store: store_module.Store, snap: snapshot.Snapshot, df: pd.DataFrame, editable: bool) -> None:
+    """Draw what this session holds and the buttons to save it (new, or over the open programme, when
+    `editable`)."""
     draft = session_programme(snap, df)
     opened = st.session_state.get("open_programme")
     st.markdown(f"**{plain(draft.title)}** · level {draft.level or 'not set'} · {len(draft.shortlist)} shortlisted "
@@ -198,7 +201,6 @@ def save_panel(saved_store: store_module.Store, snap: snapshot.Snapshot, df: pd.
     user = current_user(saved_store)
     if not who():
         st.caption("Type your name above to save: it is recorded with the save and with each decision.")
-    editable = bool(opened) and may_edit(saved_store, opened)
     if opened and not editable:
         st.caption("You can read this programme; only its owner, its editors and administrators can change it.")
     if not user.can_create():
@@ -310,9 +312,9 @@ def checklist_editor(opened: store_module.SavedProgramme, snap: snapshot.Snapsho
     st.caption(readiness.SOURCE + " Answers are saved with “Save changes”.")
 
 
-def share_panel(saved_store: store_module.Store, opened: store_module.SavedProgramme) -> None:
+def share_panel(saved_store: store_module.Store, opened: store_module.SavedProgramme, editable: bool) -> None:
     """Draw share-link creation (labelled, optionally expiring), the new link once, the links and revocation."""
-    if not may_edit(saved_store, opened):
+    if not editable:
         st.caption("Only the programme's owner, its editors and administrators can make or revoke its share links.")
         return
     c1, c2, c3 = st.columns([2, 2, 2])
@@ -370,9 +372,9 @@ def share_url(token: str) -> str:
     return f"{base}Committee_view?token={token}"
 
 
-def delete_panel(saved_store: store_module.Store, opened: store_module.SavedProgramme) -> None:
+def delete_panel(saved_store: store_module.Store, opened: store_module.SavedProgramme, editable: bool) -> None:
     """Draw deletion with a confirmation step (undoable for access.UNDO_DAYS days)."""
-    if not may_edit(saved_store, opened):
+    if not editable:
         st.caption("Only the programme's owner, its editors and administrators can delete it.")
         return
     confirm = st.checkbox(f"Yes, delete “{opened.title}” (its share links stop working at once)", key="confirm_delete")
@@ -401,14 +403,14 @@ def recently_deleted(saved_store: store_module.Store) -> None:
                 st.rerun()
 
 
-def people_panel(saved_store: store_module.Store, opened: store_module.SavedProgramme) -> None:
-    """Draw who owns and edits the programme; its owner, editors and administrators can add or remove editors."""
-    people = saved_store.people(opened.id)
+def people_panel(saved_store: store_module.Store, opened: store_module.SavedProgramme, people: dict[str, str],
+                 editable: bool) -> None:
+    """Draw who owns and edits the programme; its owner, editors and administrators can add editors."""
     if people:
         st.table(pd.DataFrame({"E-mail": list(people), "Part": list(people.values())}).set_index("E-mail"))
     else:
         st.caption("No owner is recorded (saved in single-user local mode).")
-    if not signed_in() or not may_edit(saved_store, opened):
+    if not signed_in() or not editable:
         return
     left, right = st.columns([3, 1])
     email = left.text_input("Colleague's e-mail", key="editor_email", help="They can change, share and delete it.")

@@ -42,6 +42,7 @@ def test_closing_dates_past_and_future():
 def test_find_filters_on_revision_and_age(df, snap):
     out = catalogue.apply_filters(df, Filters(revision_or_retired=True))
     assert len(out) and set(out["stage"]) <= {lifecycle.IN_REVISION, lifecycle.RETIRED}
+    assert set(lifecycle.REVISION_OR_RETIRED) == {lifecycle.IN_REVISION, lifecycle.RETIRED}
     old = catalogue.apply_filters(df, Filters(not_updated_since=2018))
     assert len(old) and (old["last_updated"] < "2018-01-01").all()
     assert old["last_updated"].notna().all()  # no known date: left out, never assumed old

@@ -254,10 +254,14 @@ def test_deleting_can_be_undone_for_a_while(store):
     store.restore(saved.id)
     assert store.get(saved.id).title == saved.title and store.resolve(link.token) is not None
     store.delete(saved.id, by="Ann", now=T0)
-    assert store.deleted(now=T0 + timedelta(days=31)) == []  # past the undo window: removed for good
-    store.restore(saved.id)
+    assert store.deleted(now=T0 + timedelta(days=31)) == []  # past the undo window
+    store.restore(saved.id, now=T0 + timedelta(days=31))
     with pytest.raises(NotFound):
         store.get(saved.id)
+    other = store.create(programme(title="Other"), by="Ann")
+    store.delete(other.id, by="Ann", now=T0 + timedelta(days=31))  # the next delete removes it for good
+    with store._connect() as conn:
+        assert [r["title"] for r in store._rows(conn, "SELECT title FROM programmes")] == ["Other"]
 
 
 def test_members_roles_and_programme_people(store):
