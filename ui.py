@@ -24,40 +24,80 @@ ROOT = Path(__file__).resolve().parent
 # label, file, icon, one-line description (shown in the sidebar and on the home page)
 PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("Home", "app.py", ":material/home:", "What the tool does and the data behind it."),
-    ("Explore routes", "pages/1_Explore_routes.py", ":material/account_tree:",
-     "The occupational map as pictures: routes, pathways, clusters and levels."),
-    ("Find standards", "pages/2_Find_standards.py", ":material/search:",
-     "Filter and search every standard; download the list; share the link."),
-    ("Standard", "pages/3_Standard.py", ":material/description:",
-     "One standard in full: HTQ eligibility and why, HTQs already approved, KSBs."),
-    ("Match a programme", "pages/4_Match_programme.py", ":material/join_inner:",
-     "Paste or upload a programme; get the standards it could align to, with reasons."),
-    ("KSB coverage", "pages/5_KSB_coverage.py", ":material/fact_check:",
-     "Map modules to a standard's KSBs; review the proposal; export the KSB mapping sheet."),
-    ("What changed", "pages/6_What_changed.py", ":material/update:",
-     "New, retired and revised standards and their KSB changes between snapshots."),
-    ("Saved programmes", "pages/7_Saved_programmes.py", ":material/folder_open:",
-     "Save and reopen programmes; readiness checklist; change alerts; share links; committee report."),
-    ("Portfolio", "pages/8_Portfolio.py", ":material/dashboard:",
-     "Every saved programme by route and standard: coverage, overlaps, alerts and standards nobody serves yet."),
-    ("Committee view", "pages/90_Committee_view.py", ":material/groups:",
-     "A saved programme, read-only, opened from its share link."),
-    ("About", "pages/9_About.py", ":material/info:",
-     "Data provenance, licence, method and accessibility."),
+    (
+        "Explore routes",
+        "pages/1_Explore_routes.py",
+        ":material/account_tree:",
+        "The occupational map as pictures: routes, pathways, clusters and levels.",
+    ),
+    (
+        "Find standards",
+        "pages/2_Find_standards.py",
+        ":material/search:",
+        "Filter and search every standard; download the list; share the link.",
+    ),
+    (
+        "Standard",
+        "pages/3_Standard.py",
+        ":material/description:",
+        "One standard in full: HTQ eligibility and why, HTQs already approved, KSBs.",
+    ),
+    (
+        "Match a programme",
+        "pages/4_Match_programme.py",
+        ":material/join_inner:",
+        "Paste or upload a programme; get the standards it could align to, with reasons.",
+    ),
+    (
+        "KSB coverage",
+        "pages/5_KSB_coverage.py",
+        ":material/fact_check:",
+        "Map modules to a standard's KSBs; review the proposal; export the KSB mapping sheet.",
+    ),
+    (
+        "What changed",
+        "pages/6_What_changed.py",
+        ":material/update:",
+        "New, retired and revised standards and their KSB changes between snapshots.",
+    ),
+    (
+        "Saved programmes",
+        "pages/7_Saved_programmes.py",
+        ":material/folder_open:",
+        "Save and reopen programmes; readiness checklist; change alerts; share links; committee report.",
+    ),
+    (
+        "Portfolio",
+        "pages/8_Portfolio.py",
+        ":material/dashboard:",
+        "Every saved programme by route and standard: coverage, overlaps, alerts and standards nobody serves yet.",
+    ),
+    (
+        "Committee view",
+        "pages/90_Committee_view.py",
+        ":material/groups:",
+        "A saved programme, read-only, opened from its share link.",
+    ),
+    ("About", "pages/9_About.py", ":material/info:", "Data provenance, licence, method and accessibility."),
 )
 PAGE = {label: file for label, file, _, _ in PAGES}
 HIDDEN_PAGES = ("Standard", "Committee view")
 
 
-def setup_page(title: str, icon: str = ":material/school:",
-               navigation: bool = True) -> tuple[snapshot.Snapshot, pd.DataFrame]:
+def setup_page(
+    title: str, icon: str = ":material/school:", navigation: bool = True
+) -> tuple[snapshot.Snapshot, pd.DataFrame]:
     """Configure the browser tab, draw the shared sidebar, and return the snapshot and its frame.
 
     `navigation=False` (the committee view a share link opens) draws no sidebar and no links to the
     other pages. Stops the page with a clear message when the snapshot cannot be loaded.
     """
-    st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide",
-                       initial_sidebar_state="auto" if navigation else "collapsed")
+    st.set_page_config(
+        page_title=f"{title} · {APP_NAME}",
+        page_icon=icon,
+        layout="wide",
+        initial_sidebar_state="auto" if navigation else "collapsed",
+    )
     if navigation:
         _refuse_open_local_mode()
         _sign_in_gate(title)
@@ -73,10 +113,12 @@ def setup_page(title: str, icon: str = ":material/school:",
         st.sidebar.caption(f"Data: Skills England snapshot of {format_date(snap.date)}.")
     age = snapshot.age_days(snap)
     if age is not None and age > snapshot.STALE_AFTER_DAYS:
-        st.warning(f"The data is from {format_date(snap.date)}, {age} days ago. Standards may have been revised, "
-                   "retired or added since: check a standard's official Skills England page before you submit. "
-                   "Your administrator can refresh the data from Skills England (About, For administrators).",
-                   icon=":material/schedule:")
+        st.warning(
+            f"The data is from {format_date(snap.date)}, {age} days ago. Standards may have been revised, "
+            "retired or added since: check a standard's official Skills England page before you submit. "
+            "Your administrator can refresh the data from Skills England (About, For administrators).",
+            icon=":material/schedule:",
+        )
     latest = recent_changes() if navigation else None
     if latest is not None:
         st.info(f"{changes.summary(latest)} See **What changed**.", icon=":material/update:")
@@ -113,9 +155,12 @@ def _refuse_open_local_mode() -> None:
     if auth_configured() or address in LOOPBACK or os.environ.get(ALLOW_OPEN_ENV) == "1":
         return
     st.title("Sign-in is not configured")
-    st.error(f"This installation has no sign-in, so it serves only the computer it runs on; it is listening on "
-             f"{address or 'every network address'}. Your administrator can configure sign-in (About, For "
-             f"administrators) or, on a private network, set {ALLOW_OPEN_ENV}=1.", icon=":material/lock:")
+    st.error(
+        f"This installation has no sign-in, so it serves only the computer it runs on; it is listening on "
+        f"{address or 'every network address'}. Your administrator can configure sign-in (About, For "
+        f"administrators) or, on a private network, set {ALLOW_OPEN_ENV}=1.",
+        icon=":material/lock:",
+    )
     st.stop()
 
 
@@ -123,10 +168,18 @@ def _sign_in_gate(title: str) -> None:
     if not auth_configured() or st.user.get("is_logged_in"):
         return
     st.title(title)
-    st.info("Sign in with your institution's account to use the HTQ Standards Explorer. Committee members with a "
-            "share link do not need to sign in.", icon=":material/lock:")
-    st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login,
-              help="Opens your institution's sign-in page, then brings you back here.")
+    st.info(
+        "Sign in with your institution's account to use the HTQ Standards Explorer. Committee members with a "
+        "share link do not need to sign in.",
+        icon=":material/lock:",
+    )
+    st.button(
+        "Sign in",
+        type="primary",
+        icon=":material/login:",
+        on_click=st.login,
+        help="Opens your institution's sign-in page, then brings you back here.",
+    )
     footer()
     st.stop()
 
@@ -135,8 +188,13 @@ def _identity_box() -> None:
     person = signed_in()
     if person:
         st.caption(f"Signed in as {plain(person[1])} ({plain(person[0])}).")
-        st.button("Sign out", icon=":material/logout:", on_click=st.logout, key="sign_out",
-                  help="Ends your session in this browser.")
+        st.button(
+            "Sign out",
+            icon=":material/logout:",
+            on_click=st.logout,
+            key="sign_out",
+            help="Ends your session in this browser.",
+        )
     else:
         st.caption("Single-user local mode: no sign-in is configured, and the app serves only this computer.")
 
@@ -144,8 +202,10 @@ def _identity_box() -> None:
 def footer(licence: bool = True) -> None:
     """Draw the attribution every page carries (About states the licence itself, so says it once)."""
     st.divider()
-    st.caption((f"{snapshot.OGL_ATTRIBUTION} " if licence else "") + "Source: Skills England occupational maps and "
-               "apprenticeship standards. See About for provenance and method.")
+    st.caption(
+        (f"{snapshot.OGL_ATTRIBUTION} " if licence else "") + "Source: Skills England occupational maps and "
+        "apprenticeship standards. See About for provenance and method."
+    )
 
 
 def format_date(value: str | date | pd.Timestamp | None) -> str:
@@ -189,8 +249,10 @@ def load_or_stop() -> tuple[snapshot.Snapshot, pd.DataFrame]:
         return _load(_version())
     except snapshot.SnapshotError as exc:
         st.error(f"The standards data cannot be loaded, so this page cannot be shown. {exc}", icon=":material/error:")
-        st.info("If you cloned the project, restore the data folder with `git checkout -- data`; "
-                "if a refresh was interrupted, the previous snapshot is still in `data/snapshots/`.")
+        st.info(
+            "If you cloned the project, restore the data folder with `git checkout -- data`; "
+            "if a refresh was interrupted, the previous snapshot is still in `data/snapshots/`."
+        )
         st.stop()
         raise  # unreachable: st.stop() ends the run
 
@@ -229,7 +291,7 @@ class UrlParam:
         """Return the value the URL gives, or the default when absent or unusable."""
         if self.key not in params:
             return self.default
-        values = [v for v in params.get_all(self.key)]
+        values = list(params.get_all(self.key))
         try:
             if self.kind == "bool":
                 return values[-1].lower() in ("1", "true", "yes", "on")
@@ -287,13 +349,24 @@ def standard_link(code: str) -> str:
 def download_buttons(df: pd.DataFrame, stem: str, title: str, notes: dict[str, str], key: str) -> None:
     """Draw CSV and Excel download buttons for a table (files are made when clicked, not on every rerun)."""
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button("Download CSV", lambda: report.table_csv(df), file_name=f"{stem}.csv", mime="text/csv",
-                         icon=":material/download:", key=f"{key}_csv",
-                         help="The rows shown, as a comma-separated file for any spreadsheet.")
-    right.download_button("Download Excel", lambda: report.table_xlsx(df, title, notes), file_name=f"{stem}.xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          icon=":material/table_view:", key=f"{key}_xlsx",
-                          help="The rows shown as an Excel workbook, with a sheet saying where the data came from.")
+    left.download_button(
+        "Download CSV",
+        lambda: report.table_csv(df),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key=f"{key}_csv",
+        help="The rows shown, as a comma-separated file for any spreadsheet.",
+    )
+    right.download_button(
+        "Download Excel",
+        lambda: report.table_xlsx(df, title, notes),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
+        key=f"{key}_xlsx",
+        help="The rows shown as an Excel workbook, with a sheet saying where the data came from.",
+    )
 
 
 def snapshot_notes(snap: snapshot.Snapshot, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -316,32 +389,52 @@ def listing_columns() -> dict[str, Any]:
     """Return the column configuration of a standards listing."""
     return {
         "Occupation": st.column_config.LinkColumn(
-            "Occupation", display_text=r"code=(.*)$", help="The occupation code; opens the standard's page.",
-            width="small"),
+            "Occupation",
+            display_text=r"code=(.*)$",
+            help="The occupation code; opens the standard's page.",
+            width="small",
+        ),
         "Standard": st.column_config.TextColumn("Standard", help="The standard's reference (ST####).", width="small"),
         "Occupational map": st.column_config.LinkColumn(
-            "Occupational map", display_text="Skills England map entry",
-            help="The occupation's official entry on Skills England's occupational maps (opens their site)."),
+            "Occupational map",
+            display_text="Skills England map entry",
+            help="The occupation's official entry on Skills England's occupational maps (opens their site).",
+        ),
         "Standard page": st.column_config.LinkColumn(
-            "Standard page", help="The standard's page on the Skills England website, where this snapshot knows "
-                                  "its address; otherwise it says so."),
+            "Standard page",
+            help="The standard's page on the Skills England website, where this snapshot knows "
+            "its address; otherwise it says so.",
+        ),
         "Title": st.column_config.TextColumn("Title", width="large"),
         "Level": st.column_config.NumberColumn("Level", format="%d", width="small"),
-        "Status date": st.column_config.DateColumn("Status date", format="D MMM YYYY",
-                                                   help="When the occupation's status last changed."),
+        "Status date": st.column_config.DateColumn(
+            "Status date", format="D MMM YYYY", help="When the occupation's status last changed."
+        ),
         "Review stage": st.column_config.TextColumn(
-            "Review stage", help="Approved for delivery, in revision, paused, in development, retired or withdrawn, "
-                                 "from the standard's status."),
+            "Review stage",
+            help="Approved for delivery, in revision, paused, in development, retired or withdrawn, "
+            "from the standard's status.",
+        ),
         "Last updated": st.column_config.DateColumn(
-            "Last updated", format="D MMM YYYY",
-            help="The latest date any source gives for a change to the standard; blank where none is known."),
+            "Last updated",
+            format="D MMM YYYY",
+            help="The latest date any source gives for a change to the standard; blank where none is known.",
+        ),
         "HTQ eligibility": st.column_config.TextColumn(
-            "HTQ eligibility", help="Eligible, eligible but check first (cautions apply), or not eligible. "
-                                    "The standard's page gives the reasons."),
-        "Approved HTQs": st.column_config.NumberColumn("Approved HTQs", format="%d",
-                                                       help="HTQs already approved against this occupation."),
-        "Relevance": st.column_config.ProgressColumn("Relevance", min_value=0.0, max_value=1.0, format="%.2f",
-                                                     help="How well the row matches the search (1 = best)."),
+            "HTQ eligibility",
+            help="Eligible, eligible but check first (cautions apply), or not eligible. "
+            "The standard's page gives the reasons.",
+        ),
+        "Approved HTQs": st.column_config.NumberColumn(
+            "Approved HTQs", format="%d", help="HTQs already approved against this occupation."
+        ),
+        "Relevance": st.column_config.ProgressColumn(
+            "Relevance",
+            min_value=0.0,
+            max_value=1.0,
+            format="%.2f",
+            help="How well the row matches the search (1 = best).",
+        ),
     }
 
 
@@ -396,5 +489,3 @@ def shortlist_references(df: pd.DataFrame) -> list[str]:
     """Return the ST references of the session's shortlist, in order, without repeats."""
     rows = catalogue.related_rows(df, shortlist())
     return list(dict.fromkeys(r for r in rows["reference"] if r))
-
-

@@ -75,12 +75,14 @@ def filter_change_times(repeats: int) -> tuple[list[float], list[float], list[fl
     script: list[float] = []
     original = getattr(runner, "exec_func_with_error_handling", None)
     if original is not None:
+
         def timed(func, ctx):
             started = time.perf_counter()
             try:
                 return original(func, ctx)
             finally:
                 script.append(time.perf_counter() - started)
+
         runner.exec_func_with_error_handling = timed
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -127,18 +129,27 @@ def main() -> None:
         print(f"Server start to healthy (median of {args.starts}):")
         ours_start = start_times(ROOT, "app.py", args.starts)
         blank_start = start_times(blank_dir, "blank.py", args.starts)
-        print(f"  ours  {median_ms(ours_start)}   blank {median_ms(blank_start)}   "
-              f"ratio {statistics.median(ours_start) / statistics.median(blank_start):.2f}x")
+        print(
+            f"  ours  {median_ms(ours_start)}   blank {median_ms(blank_start)}   "
+            f"ratio {statistics.median(ours_start) / statistics.median(blank_start):.2f}x"
+        )
 
         print(f"\nNavigation to fully rendered page (median of {args.loads} loads; first load apart):")
-        with sync_playwright() as p, streamlit_server(ROOT) as (ours_url, _), \
-                streamlit_server(blank_dir, "blank.py") as (blank_url, _):
+        with (
+            sync_playwright() as p,
+            streamlit_server(ROOT) as (ours_url, _),
+            streamlit_server(blank_dir, "blank.py") as (blank_url, _),
+        ):
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            results = load_times(browser, {
-                "blank app": (blank_url, "Blank"),
-                "home": (ours_url + "/", "Open Government Licence"),
-                "Find standards": (ours_url + "/Find_standards", "Open Government Licence"),
-            }, args.loads)
+            results = load_times(
+                browser,
+                {
+                    "blank app": (blank_url, "Blank"),
+                    "home": (ours_url + "/", "Open Government Licence"),
+                    "Find standards": (ours_url + "/Find_standards", "Open Government Licence"),
+                },
+                args.loads,
+            )
             blank_median = statistics.median(results["blank app"][1])
             for name, (cold, warm) in results.items():
                 ratio = "" if name == "blank app" else f"   ratio {statistics.median(warm) / blank_median:.2f}x blank"
@@ -151,6 +162,7 @@ def main() -> None:
         print(f"  page script run on the server          {median_ms(script)}   p95 {p95_ms(script)}")
     print(f"  AppTest round trip (script + harness)  {median_ms(round_trips)}   p95 {p95_ms(round_trips)}")
     print(f"  filter + listing functions alone       {statistics.median(alone) * 1000:7.1f} ms")
+
 
 if __name__ == "__main__":
     main()

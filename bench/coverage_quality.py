@@ -52,8 +52,10 @@ def labelled_sets(snap: snapshot.Snapshot, embedder: embed.ContextualEmbedder | 
             continue
         proposal = coverage.propose(structure.modules, [standard], embedder)
         labels = {k: set(v) for k, v in spec["labels"].items()}
-        print(f"{path.name}: {len(structure.modules)} modules, "
-              f"{sum(len(m.outcomes) for m in structure.modules)} outcomes, {len(labels)} KSBs of {spec['standard']}")
+        print(
+            f"{path.name}: {len(structure.modules)} modules, "
+            f"{sum(len(m.outcomes) for m in structure.modules)} outcomes, {len(labels)} KSBs of {spec['standard']}"
+        )
         for threshold in (coverage.PARTIAL_AT - 0.05, coverage.PARTIAL_AT, coverage.PARTIAL_AT + 0.05):
             ksb = [0, 0, 0]
             pairs = [0, 0, 0]
@@ -81,20 +83,31 @@ def duty_links(snap: snapshot.Snapshot, embedder: embed.ContextualEmbedder | Non
         from htq.model import Duty
 
         duties = tuple(Duty(d["code"], d["text"], tuple(d.get("ksbs") or ())) for d in raw)
-        standards = [StandardContent(harvested.reference, harvested.title, harvested.version, harvested.complete,
-                                     harvested.ksbs, duties)] if duties else []
+        standards = (
+            [
+                StandardContent(
+                    harvested.reference, harvested.title, harvested.version, harvested.complete, harvested.ksbs, duties
+                )
+            ]
+            if duties
+            else []
+        )
     print(f"\nDuty -> KSB links: {len(standards)} standard(s) with duties mapped to KSBs")
     tp = fp = fn = 0
     for std in standards:
         duties = [programme.Module(code=d.code, title=d.text) for d in std.duties]
         proposal = coverage.propose(duties, [std], embedder)
         for duty in std.duties:
-            predicted = {c.split(" ", 1)[1] for c, v in proposal.module_scores.loc[duty.code].items()
-                         if v >= coverage.PARTIAL_AT}
+            predicted = {
+                c.split(" ", 1)[1] for c, v in proposal.module_scores.loc[duty.code].items() if v >= coverage.PARTIAL_AT
+            }
             truth = set(duty.ksbs)
             tp, fp, fn = tp + len(predicted & truth), fp + len(predicted - truth), fn + len(truth - predicted)
-    print(f"  duties as outcomes vs the standard's own links: {pr(tp, fp, fn)}" if standards else
-          "  none known: a refresh brings duties and their links from the standards API.")
+    print(
+        f"  duties as outcomes vs the standard's own links: {pr(tp, fp, fn)}"
+        if standards
+        else "  none known: a refresh brings duties and their links from the standards API."
+    )
 
 
 def main() -> None:

@@ -29,8 +29,9 @@ def main() -> None:
     texts = [k.text for c in snap.data.content.values() for k in c.ksbs]
     rng = random.Random(7)
     outcomes = [rng.choice(texts) for _ in range(200)]
-    modules = [programme.Module(code=f"M{i:02d}", title=f"Module {i}", outcomes=tuple(outcomes[i::30]))
-               for i in range(30)]
+    modules = [
+        programme.Module(code=f"M{i:02d}", title=f"Module {i}", outcomes=tuple(outcomes[i::30])) for i in range(30)
+    ]
     data_engineer = snap.data.content["ST1386"]
     analyst = snap.data.content["ST0118"]
     standards = [data_engineer, replace(analyst, ksbs=analyst.ksbs[:15])]
@@ -41,9 +42,11 @@ def main() -> None:
         coverage.propose(modules, standards, embedder)
         times.append(time.perf_counter() - started)
     ordered = sorted(times)
-    print(f"propose: {len(modules)} modules, {sum(len(m.outcomes) for m in modules)} outcomes x {n_ksbs} KSBs: "
-          f"median {statistics.median(times) * 1000:.0f} ms, p95 {ordered[round(0.95 * len(ordered)) - 1] * 1000:.0f} ms "
-          f"(15 runs; aim under 1 s)")
+    print(
+        f"propose: {len(modules)} modules, {sum(len(m.outcomes) for m in modules)} outcomes x {n_ksbs} KSBs: "
+        f"median {statistics.median(times) * 1000:.0f} ms, p95 {ordered[round(0.95 * len(ordered)) - 1] * 1000:.0f} ms "
+        f"(15 runs; aim under 1 s)"
+    )
 
 
 if __name__ == "__main__":

@@ -43,7 +43,8 @@ print(json.dumps({{"seconds": elapsed, "grown_mb": grown, "outcome": outcome}}))
 
 
 def _cases(folder: Path) -> dict[str, Path]:
-    from tests.docs import make_long_docx, make_xlsx as book
+    from tests.docs import make_long_docx
+    from tests.docs import make_xlsx as book
 
     def stray(ws):
         ws["A1"], ws["A2"], ws["XFD1048576"] = "Title", "Programming", "x"
@@ -79,11 +80,23 @@ def main() -> None:
             size = path.stat().st_size if path.is_file() else 0
             runs = []
             for _ in range(RUNS):
-                out = subprocess.run([sys.executable, "-c", PROBE.format(root=str(ROOT), path=str(path))],
-                                     capture_output=True, text=True, timeout=300, check=True)
+                out = subprocess.run(
+                    [sys.executable, "-c", PROBE.format(root=str(ROOT), path=str(path))],
+                    capture_output=True,
+                    text=True,
+                    timeout=300,
+                    check=True,
+                )
                 runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-            rows.append((name, size, statistics.median(r["seconds"] for r in runs),
-                         statistics.median(r["grown_mb"] for r in runs), runs[-1]["outcome"]))
+            rows.append(
+                (
+                    name,
+                    size,
+                    statistics.median(r["seconds"] for r in runs),
+                    statistics.median(r["grown_mb"] for r in runs),
+                    runs[-1]["outcome"],
+                )
+            )
     base_s, base_mb = rows[0][2], max(rows[0][3], 1.0)
     print(f"{'input':<38} {'size':>9} {'median s':>9} {'x base':>7} {'peak +MB':>9}  outcome")
     for name, size, seconds, grown, outcome in rows:

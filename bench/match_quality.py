@@ -60,9 +60,12 @@ def first_right(refs: list[str], answer: str) -> int | None:
 def summary(ranks: list[int | None]) -> dict[str, float]:
     """Return n, top-1, top-5 and MRR."""
     n = len(ranks) or 1
-    return {"n": len(ranks), "top1": sum(r == 1 for r in ranks) / n,
-            "top5": sum(r is not None and r <= 5 for r in ranks) / n,
-            "mrr": sum(1 / r for r in ranks if r) / n}
+    return {
+        "n": len(ranks),
+        "top1": sum(r == 1 for r in ranks) / n,
+        "top5": sum(r is not None and r <= 5 for r in ranks) / n,
+        "mrr": sum(1 / r for r in ranks if r) / n,
+    }
 
 
 def line(name: str, s: dict[str, float], width: int = 50) -> str:
@@ -74,8 +77,9 @@ class Baseline:
 
     def __init__(self, index: match.MatchIndex) -> None:
         docs = [match._lexical_doc(o) for o in index.occupations]
-        self.fields = {f: FieldIndex([{f: d[f]} for d in docs], {f: FieldSpec(1.0)}, analyse=terms)
-                       for f in match.FIELD_WEIGHTS}
+        self.fields = {
+            f: FieldIndex([{f: d[f]} for d in docs], {f: FieldSpec(1.0)}, analyse=terms) for f in match.FIELD_WEIGHTS
+        }
         self.keys = index.keys
 
     def refs(self, title: str, text: str) -> list[str]:
@@ -87,6 +91,7 @@ class Baseline:
 def ours(index: match.MatchIndex, **kw) -> Callable[[str, str], list[str]]:
     def run(title: str, text: str) -> list[str]:
         return [c.reference for c in match.rank(index, match.Programme(title, text), top=50, **kw).candidates]
+
     return run
 
 
@@ -110,8 +115,10 @@ def dev_ranks(cases: list[dict], ranker: Callable[[str, str], list[str]], full: 
 def dev_report(cases: list[dict], index: match.MatchIndex, baseline: Baseline) -> None:
     known = set(index.keys)
     answerable = [c["standards"][0] in known for c in cases]
-    print(f"1. Development set: {len(cases)} Level 4/5 course pages, {sum(answerable)} answerable "
-          f"(standard among the snapshot's Level 4/5 records)")
+    print(
+        f"1. Development set: {len(cases)} Level 4/5 course pages, {sum(answerable)} answerable "
+        f"(standard among the snapshot's Level 4/5 records)"
+    )
     for full in (False, True):
         mode = "full (title + text)" if full else "content (text without the title)"
         ranks = dev_ranks(cases, ours(index), full)
@@ -121,9 +128,11 @@ def dev_report(cases: list[dict], index: match.MatchIndex, baseline: Baseline) -
         print(line("ours, all cases", s))
         print(line("BM25 baseline, all cases", b))
         ratio = s["top1"] / b["top1"] if b["top1"] else float("inf")
-        print(f"  {'ours - baseline':<50} top-1 {s['top1'] - b['top1']:+.3f} ({ratio:.2f}x)   "
-              f"top-5 {s['top5'] - b['top5']:+.3f}")
-        pick = lambda rs, keep: [r for r, k in zip(rs, keep) if k]  # noqa: E731
+        print(
+            f"  {'ours - baseline':<50} top-1 {s['top1'] - b['top1']:+.3f} ({ratio:.2f}x)   "
+            f"top-5 {s['top5'] - b['top5']:+.3f}"
+        )
+        pick = lambda rs, keep: [r for r, k in zip(rs, keep, strict=True) if k]  # noqa: E731
         print(line("ours, answerable", summary(pick(ranks, answerable))))
         print(line("BM25 baseline, answerable", summary(pick(base, answerable))))
         copies = [bool(c["copies_standard"]) for c in cases]
@@ -133,12 +142,15 @@ def dev_report(cases: list[dict], index: match.MatchIndex, baseline: Baseline) -
         print(line("ours, pages in the provider's own words", summary(pick(ranks, own))))
         print(line("BM25 baseline, provider's own words", summary(pick(base, own))))
         per: dict[str, list[bool]] = {}
-        for c, r in zip(cases, ranks):
+        for c, r in zip(cases, ranks, strict=True):
             per.setdefault(c["standards"][0], []).append(r == 1)
         macro = sum(sum(v) / len(v) for v in per.values()) / len(per)
         print(f"  {'ours, per-standard macro top-1':<50} n={len(per):<4} top-1 {macro:.3f}")
-        misses = [f"{c['id']}→{ours(index)(c['title'] if full else '', case_text(c))[:1]} (is {c['standards'][0]})"
-                  for c, r in zip(cases, ranks) if r != 1]
+        misses = [
+            f"{c['id']}→{ours(index)(c['title'] if full else '', case_text(c))[:1]} (is {c['standards'][0]})"
+            for c, r in zip(cases, ranks, strict=True)
+            if r != 1
+        ]
         print(f"  misses: {', '.join(misses) or 'none'}")
 
 
@@ -153,6 +165,7 @@ def ablation(cases: list[dict], index: match.MatchIndex) -> None:
         ("the same, meaning at 0.5", dict(DENSE_WEIGHT=0.5), {}),
         ("the same, meaning at 0.3", dict(DENSE_WEIGHT=0.3), {}),
     ]
+
     def mean_pooled(index, texts):
         vecs = index.embedder.embed_many(texts)
         mean = vecs.mean(axis=0)
@@ -162,13 +175,17 @@ def ablation(cases: list[dict], index: match.MatchIndex) -> None:
         vecs = index.embedder.embed_many([" ".join(texts)])  # one passage, cut at the model's 256 pieces
         return vecs, (vecs @ index.vectors.documents.T)[0]
 
-    rows += [("pooling: mean of the passages' vectors", dict(_dense=mean_pooled), {}),
-             ("pooling: the whole text as one passage", dict(_dense=whole_text), {})]
+    rows += [
+        ("pooling: mean of the passages' vectors", dict(_dense=mean_pooled), {}),
+        ("pooling: the whole text as one passage", dict(_dense=whole_text), {}),
+    ]
     for name, constants, kw in rows:
         with patched(**constants):
             parts = [summary(dev_ranks(cases, ours(index, **kw), full)) for full in (False, True)]
-        print(f"  {name:<50} {parts[0]['top1']:.3f} / {parts[0]['top5']:.3f}    {parts[1]['top1']:.3f} / "
-              f"{parts[1]['top5']:.3f}")
+        print(
+            f"  {name:<50} {parts[0]['top1']:.3f} / {parts[0]['top5']:.3f}    {parts[1]['top1']:.3f} / "
+            f"{parts[1]['top5']:.3f}"
+        )
     # Rank fusion (k = 60) of the same two parts, for comparison with the linear mix.
     parts = []
     for full in (False, True):
@@ -181,15 +198,18 @@ def ablation(cases: list[dict], index: match.MatchIndex) -> None:
             refs = list(dict.fromkeys(index.keys[int(i)] for i in np.argsort(-rrf, kind="stable")))
             ranks.append(first_right(refs, c["standards"][0]))
         parts.append(summary(ranks))
-    print(f"  {'rank fusion k=60 instead (no level, no precedent)':<50} {parts[0]['top1']:.3f} / {parts[0]['top5']:.3f}"
-          f"    {parts[1]['top1']:.3f} / {parts[1]['top5']:.3f}")
+    print(
+        f"  {'rank fusion k=60 instead (no level, no precedent)':<50} {parts[0]['top1']:.3f} / {parts[0]['top5']:.3f}"
+        f"    {parts[1]['top1']:.3f} / {parts[1]['top5']:.3f}"
+    )
 
 
 def htq_titles(index: match.MatchIndex, precedents: bool) -> tuple[dict[str, float], list[tuple[str, bool, str]]]:
     ranks, firsts = [], []
     for code, title, level, occs in index.htqs:
-        result = match.rank(index, match.Programme(title=title, level=level), top=50, precedents=precedents,
-                            exclude_htqs={code})
+        result = match.rank(
+            index, match.Programme(title=title, level=level), top=50, precedents=precedents, exclude_htqs={code}
+        )
         answers = {index.keys[index.position[o]] for o in occs if o in index.position}
         refs = [c.reference for c in result.candidates]
         ranks.append(next((k + 1 for k, r in enumerate(refs) if r in answers), None))
@@ -206,8 +226,10 @@ def main() -> None:
     started = time.perf_counter()
     index = match.MatchIndex.build(snap)
     model = index.embedder.name if index.embedder else f"none ({index.notice})"
-    print(f"Index of {len(index.occupations)} level 4/5 occupations and {len(index.htqs)} HTQs built in "
-          f"{time.perf_counter() - started:.2f} s; model: {model}\n")
+    print(
+        f"Index of {len(index.occupations)} level 4/5 occupations and {len(index.htqs)} HTQs built in "
+        f"{time.perf_counter() - started:.2f} s; model: {model}\n"
+    )
     baseline = Baseline(index)
     cases = load_cases(args.dev) if args.dev.is_file() else []
     if not cases:
@@ -230,8 +252,10 @@ def main() -> None:
 
     print("\n4. Hubs: standards ranked first most often")
     dev_firsts = [ours(index)("", case_text(c))[:1] for c in cases]
-    for name, tops in (("development set, content", [f[0] for f in dev_firsts if f]),
-                       ("HTQ titles, without precedents", [f[0] for f in firsts])):
+    for name, tops in (
+        ("development set, content", [f[0] for f in dev_firsts if f]),
+        ("HTQ titles, without precedents", [f[0] for f in firsts]),
+    ):
         counts = Counter(tops).most_common(5)
         print(f"  {name} ({len(tops)} texts): " + ", ".join(f"{r} ×{n}" for r, n in counts))
 
@@ -258,8 +282,10 @@ def main() -> None:
         for first in GENERIC_FIRST_LINES:
             total += 1
             same += ours(index)(first, case_text(c))[:5] == plain
-    print(f"  top-5 identical with and without the line: {same}/{total} "
-          f"(lines: {', '.join(repr(x) for x in GENERIC_FIRST_LINES)})")
+    print(
+        f"  top-5 identical with and without the line: {same}/{total} "
+        f"(lines: {', '.join(repr(x) for x in GENERIC_FIRST_LINES)})"
+    )
 
 
 if __name__ == "__main__":

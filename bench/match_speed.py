@@ -67,18 +67,23 @@ def texts_of(index: match.MatchIndex, words: int, n: int) -> list[match.Programm
 
 
 def report(name: str, t: list[float]) -> None:
-    print(f"  {name:<44} n={len(t):<4} p50 {statistics.median(t) * 1000:7.1f} ms   "
-          f"p95 {percentile(t, 0.95) * 1000:7.1f} ms   max {max(t) * 1000:7.1f} ms")
+    print(
+        f"  {name:<44} n={len(t):<4} p50 {statistics.median(t) * 1000:7.1f} ms   "
+        f"p95 {percentile(t, 0.95) * 1000:7.1f} ms   max {max(t) * 1000:7.1f} ms"
+    )
 
 
 def main() -> None:
     firsts = []
     for _ in range(3):
-        out = subprocess.run([sys.executable, "-c", FIRST_MATCH.format(root=str(ROOT))], capture_output=True,
-                             text=True, check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", FIRST_MATCH.format(root=str(ROOT))], capture_output=True, text=True, check=True
+        ).stdout.split()
         firsts.append((float(out[0]), float(out[1])))
-    print(f"First match in a fresh process (import, load, build, rank): median "
-          f"{statistics.median(f[0] for f in firsts):.2f} s of 3; peak memory {max(f[1] for f in firsts):.0f} MB")
+    print(
+        f"First match in a fresh process (import, load, build, rank): median "
+        f"{statistics.median(f[0] for f in firsts):.2f} s of 3; peak memory {max(f[1] for f in firsts):.0f} MB"
+    )
 
     loads = []
     for _ in range(3):
@@ -92,8 +97,10 @@ def main() -> None:
         started = time.perf_counter()
         index = match.MatchIndex.build(snap)
         builds.append(time.perf_counter() - started)
-    print(f"Index build ({len(index.occupations)} occupations, {len(index.htqs)} HTQs, vectors from data/): "
-          f"median {statistics.median(builds):.2f} s of 3")
+    print(
+        f"Index build ({len(index.occupations)} occupations, {len(index.htqs)} HTQs, vectors from data/): "
+        f"median {statistics.median(builds):.2f} s of 3"
+    )
     short = [match.Programme(title=t, level=lvl) for _, t, lvl, _ in index.htqs]
     timed(short[:20], index)  # warm up
     print("Queries (top 10, with reasons, options and precedents):")

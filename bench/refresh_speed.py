@@ -60,18 +60,37 @@ def main() -> None:
         shutil.copytree(ROOT / "data", data)
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         started = time.perf_counter()
-        out = subprocess.run([sys.executable, "-m", "htq", "--data-dir", str(data), "refresh", "--maps-api", url,
-                              "--standards-api", url, "--workers", str(args.workers)], cwd=ROOT, capture_output=True,
-                             text=True, env={**os.environ, "HTQ_MAPS_API_KEY": API_KEY})
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "htq",
+                "--data-dir",
+                str(data),
+                "refresh",
+                "--maps-api",
+                url,
+                "--standards-api",
+                url,
+                "--workers",
+                str(args.workers),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "HTQ_MAPS_API_KEY": API_KEY},
+        )
         wall = time.perf_counter() - started
         peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         if out.returncode != 0:
             print(out.stderr)
             raise SystemExit("the refresh failed")
         print(out.stdout.strip().splitlines()[0])
-        print(f"{len(served.maps):,} occupations and {len(served.detail):,} standards, {args.latency * 1000:.0f} ms latency, "
-              f"{args.workers} workers: wall {wall:.1f} s (aim under 120 s), "
-              f"peak memory {max(peak_kb, before) / 1024:.0f} MB (aim under 500 MB), {len(served.hits):,} requests served")
+        print(
+            f"{len(served.maps):,} occupations and {len(served.detail):,} standards, {args.latency * 1000:.0f} ms latency, "
+            f"{args.workers} workers: wall {wall:.1f} s (aim under 120 s), "
+            f"peak memory {max(peak_kb, before) / 1024:.0f} MB (aim under 500 MB), {len(served.hits):,} requests served"
+        )
 
 
 if __name__ == "__main__":

@@ -28,9 +28,11 @@ def _build_snapshot(args: argparse.Namespace) -> int:
     embedded = embeddings.prepare(written, reuse=kept)
     snapshot.set_current(data_dir or snapshot.default_data_dir(), written.id)
     c = written.manifest["counts"]
-    print(f"Snapshot {written.id} written to {written.path} and made current: "
-          f"{c['occupations']:,} occupations ({c['full_records']} full records), {c['routes']} routes, "
-          f"{c['htqs']} approved HTQs, KSBs for {c['standards_with_ksbs']} standards. {embedded}")
+    print(
+        f"Snapshot {written.id} written to {written.path} and made current: "
+        f"{c['occupations']:,} occupations ({c['full_records']} full records), {c['routes']} routes, "
+        f"{c['htqs']} approved HTQs, KSBs for {c['standards_with_ksbs']} standards. {embedded}"
+    )
     return 0
 
 
@@ -68,8 +70,13 @@ def _match(args: argparse.Namespace) -> int:
     index = match.MatchIndex.build(snap)
     if index.notice:
         print(f"note: {index.notice}", file=sys.stderr)
-    result = match.rank(index, match.Programme(doc.title, doc.text, args.level, route), top=args.top,
-                        precedents=not args.no_precedents, eligible_only=not args.all)
+    result = match.rank(
+        index,
+        match.Programme(doc.title, doc.text, args.level, route),
+        top=args.top,
+        precedents=not args.no_precedents,
+        eligible_only=not args.all,
+    )
     for warning in result.warnings:
         print(f"note: {warning}", file=sys.stderr)
     if args.json:
@@ -85,8 +92,10 @@ def _match(args: argparse.Namespace) -> int:
         why = "; ".join(f"{e.field}: {', '.join(e.terms[:4])}" for e in c.reasons[:2])
         if c.precedents:
             why += f"; precedent: {c.precedents[0].title}"
-        print(f"{c.rank:>2}  {c.reference:<9} {c.title[:44]:<44} {c.level:>3}  {(c.route or 'unknown')[:28]:<28} "
-              f"{c.score:5.2f}  {c.confidence if c.rank == 1 else '':<10} {why}")
+        print(
+            f"{c.rank:>2}  {c.reference:<9} {c.title[:44]:<44} {c.level:>3}  {(c.route or 'unknown')[:28]:<28} "
+            f"{c.score:5.2f}  {c.confidence if c.rank == 1 else '':<10} {why}"
+        )
         if not c.eligible or c.eligibility_notes:
             print(f"    {c.eligibility}: {' '.join(c.eligibility_notes)}")
         for o in c.options:
@@ -96,8 +105,10 @@ def _match(args: argparse.Namespace) -> int:
         titles = {c.occupation: c.title for c in result.candidates}
         print("\n" + result.progression.explanation(titles))
     if result.hidden:
-        print(f"\n{result.hidden} standard(s) that cannot be applied against for HTQ approval were left out; "
-              "--all lists them, labelled.")
+        print(
+            f"\n{result.hidden} standard(s) that cannot be applied against for HTQ approval were left out; "
+            "--all lists them, labelled."
+        )
     return 0
 
 
@@ -110,8 +121,11 @@ def _standards_for(snap: snapshot.Snapshot, codes: list[str], ksb_file: str | No
         code = catalogue.normalise_code(text)
         if code is None:
             raise UsageError(f"'{text}' is not a standard code (ST0116 or OCC0116)")
-        occ = snap.occupation(code) if code.startswith("OCC") else next(
-            (o for o in snap.data.occupations if o.reference == code), None)
+        occ = (
+            snap.occupation(code)
+            if code.startswith("OCC")
+            else next((o for o in snap.data.occupations if o.reference == code), None)
+        )
         reference = occ.reference if occ and occ.reference else code
         if occ is None and ksb_file is None:
             raise UsageError(f"{code} is not in the snapshot of {snap.date}")
@@ -136,8 +150,10 @@ def _standards_for(snap: snapshot.Snapshot, codes: list[str], ksb_file: str | No
     for reference, _ in wanted:
         content = snap.data.content.get(reference)
         if content is None:
-            raise UsageError(f"the snapshot has no KSBs for {reference}: pass --ksbs FILE (a KSB sheet with Code and "
-                             "Statement columns, or lines like 'K1 statement'), or refresh the snapshot")
+            raise UsageError(
+                f"the snapshot has no KSBs for {reference}: pass --ksbs FILE (a KSB sheet with Code and "
+                "Statement columns, or lines like 'K1 statement'), or refresh the snapshot"
+            )
         out.append(content)
     return out
 
@@ -145,9 +161,7 @@ def _standards_for(snap: snapshot.Snapshot, codes: list[str], ksb_file: str | No
 def _coverage(args: argparse.Namespace) -> int:
     import json
 
-    from htq import coverage, embed, programme
-
-    from htq import documents
+    from htq import coverage, documents, embed, programme
 
     path = Path(args.programme)
     try:
@@ -158,18 +172,36 @@ def _coverage(args: argparse.Namespace) -> int:
     standards = _standards_for(snap, args.standard, args.ksbs)
     embedder, reason = embed.load_contextual()
     if embedder is None:
-        print(f"note: similar meaning is not used ({reason}); coverage is proposed from shared words alone",
-              file=sys.stderr)
+        print(
+            f"note: similar meaning is not used ({reason}); coverage is proposed from shared words alone",
+            file=sys.stderr,
+        )
     proposal = coverage.propose(structure.modules, standards, embedder)
     if args.json:
-        print(json.dumps([{
-            "standard": r.standard, "code": r.code, "type": r.kind, "statement": r.statement, "coverage": r.coverage,
-            "score": r.score, "confidence": r.confidence,
-            "evidence": [{"module": e.module, "outcome": e.outcome, "score": e.score} for e in r.evidence],
-        } for r in proposal.rows], ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "standard": r.standard,
+                        "code": r.code,
+                        "type": r.kind,
+                        "statement": r.statement,
+                        "coverage": r.coverage,
+                        "score": r.score,
+                        "confidence": r.confidence,
+                        "evidence": [{"module": e.module, "outcome": e.outcome, "score": e.score} for e in r.evidence],
+                    }
+                    for r in proposal.rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
-    print(f"Programme: {structure.title or path.name} · {len(structure.modules)} modules · "
-          + ", ".join(f"{s.reference} ({len(s.ksbs)} KSBs)" for s in standards))
+    print(
+        f"Programme: {structure.title or path.name} · {len(structure.modules)} modules · "
+        + ", ".join(f"{s.reference} ({len(s.ksbs)} KSBs)" for s in standards)
+    )
     print(f"{'Code':<10} {'Coverage':<8} {'Score':>5}  {'Evidence':<28} Statement")
     for r in proposal.rows:
         evidence = ", ".join(dict.fromkeys(e.module for e in r.evidence)) or "—"
@@ -208,8 +240,9 @@ def _refresh(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir) if args.data_dir else snapshot.default_data_dir()
     key = os.environ.get(sources.MAPS_KEY_ENV, "").strip() or None
     try:
-        report = refresh.refresh(data_dir, fetcher, endpoints, key, workers=args.workers, keep=args.keep,
-                                 progress=_Bar())
+        report = refresh.refresh(
+            data_dir, fetcher, endpoints, key, workers=args.workers, keep=args.keep, progress=_Bar()
+        )
     except refresh.RefreshError as exc:
         print(f"error: refresh failed: {exc}", file=sys.stderr)
         try:
@@ -220,8 +253,10 @@ def _refresh(args: argparse.Namespace) -> int:
         return 1
     for notice in report.notices:
         print(f"note: {notice}", file=sys.stderr)
-    print(f"Snapshot {report.snapshot_id} is now in use: {report.occupations:,} occupations, {report.standards:,} "
-          f"standards ({report.standards_with_ksbs:,} with KSBs), {report.requests:,} requests.")
+    print(
+        f"Snapshot {report.snapshot_id} is now in use: {report.occupations:,} occupations, {report.standards:,} "
+        f"standards ({report.standards_with_ksbs:,} with KSBs), {report.requests:,} requests."
+    )
     print(report.changes)
     if report.removed:
         print(f"Older snapshots removed (keeping {args.keep}): {', '.join(report.removed)}")
@@ -240,11 +275,26 @@ def _diff(args: argparse.Namespace) -> int:
 
     result = changes.diff(load(args.old), load(args.new))
     if args.json:
-        print(json.dumps([{"occupation": i.occupation, "reference": i.reference, "title": i.title,
-                           "changes": list(i.kinds), "old_version": i.old_version, "new_version": i.new_version,
-                           "old_status": i.old_status, "new_status": i.new_status,
-                           "ksbs": [{"code": k.code, "change": k.change, "old": k.old, "new": k.new} for k in i.ksbs]}
-                          for i in result.items], ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "occupation": i.occupation,
+                        "reference": i.reference,
+                        "title": i.title,
+                        "changes": list(i.kinds),
+                        "old_version": i.old_version,
+                        "new_version": i.new_version,
+                        "old_status": i.old_status,
+                        "new_status": i.new_status,
+                        "ksbs": [{"code": k.code, "change": k.change, "old": k.old, "new": k.new} for k in i.ksbs],
+                    }
+                    for i in result.items
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     print(changes.summary(result))
     for item in result.items:
@@ -264,49 +314,79 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("source", help="folder of harvested files, e.g. ../shared/data")
     p.set_defaults(run=_build_snapshot)
 
-    p = sub.add_parser("match", help="rank the standards a programme could align to",
-                       description="Rank the level 4/5 standards a programme could align to. The programme is a "
-                                   ".txt/.md file (first line is the title), a .docx or a .pdf, or standard input.")
+    p = sub.add_parser(
+        "match",
+        help="rank the standards a programme could align to",
+        description="Rank the level 4/5 standards a programme could align to. The programme is a "
+        ".txt/.md file (first line is the title), a .docx or a .pdf, or standard input.",
+    )
     p.add_argument("source", nargs="?", default="-", metavar="PATH|-", help="programme file, or - for standard input")
     p.add_argument("--top", type=int, default=10, help="how many candidates to show (default 10)")
     p.add_argument("--level", type=int, choices=(4, 5), help="the programme's level")
     p.add_argument("--route", help="only standards in this route (e.g. Digital)")
-    p.add_argument("--all", action="store_true",
-                   help="also list standards that cannot be applied against for HTQ approval, each labelled why")
-    p.add_argument("--no-precedents", action="store_true",
-                   help="rank on the standards' content alone, without approved-HTQ title evidence")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="also list standards that cannot be applied against for HTQ approval, each labelled why",
+    )
+    p.add_argument(
+        "--no-precedents",
+        action="store_true",
+        help="rank on the standards' content alone, without approved-HTQ title evidence",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON list of candidates")
     p.set_defaults(run=_match)
 
-    p = sub.add_parser("coverage", help="propose how a programme's modules cover a standard's KSBs",
-                       description="Map a programme's modules and outcomes to a standard's KSBs. PROGRAMME is a "
-                                   ".docx/.pdf/.txt/.md specification or an .xlsx/.csv of modules.")
+    p = sub.add_parser(
+        "coverage",
+        help="propose how a programme's modules cover a standard's KSBs",
+        description="Map a programme's modules and outcomes to a standard's KSBs. PROGRAMME is a "
+        ".docx/.pdf/.txt/.md specification or an .xlsx/.csv of modules.",
+    )
     p.add_argument("programme", metavar="PROGRAMME", help="programme specification or module sheet")
-    p.add_argument("--standard", action="append", required=True, metavar="CODE",
-                   help="standard to map against (ST0116 or OCC0116); repeat for occupational progression")
-    p.add_argument("--ksbs", metavar="FILE", help="the standard's KSBs, when the snapshot lacks them: .xlsx/.csv "
-                                                  "with Code and Statement columns, or text lines 'K1 statement'")
+    p.add_argument(
+        "--standard",
+        action="append",
+        required=True,
+        metavar="CODE",
+        help="standard to map against (ST0116 or OCC0116); repeat for occupational progression",
+    )
+    p.add_argument(
+        "--ksbs",
+        metavar="FILE",
+        help="the standard's KSBs, when the snapshot lacks them: .xlsx/.csv "
+        "with Code and Statement columns, or text lines 'K1 statement'",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON list, one object per KSB")
     p.set_defaults(run=_coverage)
 
     from htq import sources
 
-    p = sub.add_parser("refresh", help="refresh the snapshot from the live Skills England APIs",
-                       description="Fetch the Occupational Maps API (key in $HTQ_MAPS_API_KEY, sent as X-API-KEY; "
-                                   "skipped without one), the apprenticeship standards API and, where it lacks a field, "
-                                   "the standard pages. The new snapshot is validated and swapped in atomically; on any "
-                                   "failure the previous one stays in use and the exit code is 1.")
+    p = sub.add_parser(
+        "refresh",
+        help="refresh the snapshot from the live Skills England APIs",
+        description="Fetch the Occupational Maps API (key in $HTQ_MAPS_API_KEY, sent as X-API-KEY; "
+        "skipped without one), the apprenticeship standards API and, where it lacks a field, "
+        "the standard pages. The new snapshot is validated and swapped in atomically; on any "
+        "failure the previous one stays in use and the exit code is 1.",
+    )
     p.add_argument("--maps-api", default=sources.Endpoints.from_env().maps_api, help="Occupational Maps API base URL")
-    p.add_argument("--standards-api", default=sources.Endpoints.from_env().standards_api,
-                   help="apprenticeship standards API base URL")
+    p.add_argument(
+        "--standards-api",
+        default=sources.Endpoints.from_env().standards_api,
+        help="apprenticeship standards API base URL",
+    )
     p.add_argument("--workers", type=int, default=8, help="requests in flight at once (default 8)")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for an answer (default 30)")
     p.add_argument("--retries", type=int, default=4, help="retries per request after the first try (default 4)")
     p.add_argument("--keep", type=int, default=5, help="how many snapshots to keep (default 5)")
     p.set_defaults(run=_refresh)
 
-    p = sub.add_parser("diff", help="what changed between two snapshots",
-                       description="Compare two snapshots (ids kept in data/snapshots, or folder paths).")
+    p = sub.add_parser(
+        "diff",
+        help="what changed between two snapshots",
+        description="Compare two snapshots (ids kept in data/snapshots, or folder paths).",
+    )
     p.add_argument("old", help="the earlier snapshot id or folder")
     p.add_argument("new", help="the later snapshot id or folder")
     p.add_argument("--json", action="store_true", help="print a JSON list of changed standards")

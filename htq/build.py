@@ -141,8 +141,14 @@ def read_index(folder: Path) -> list[dict[str, Any]]:
             raise HarvestError(f"{folder / INDEX_FILE}: line {n} has no numeric level") from exc
         if not row.get("stdCode") or not row.get("name"):
             raise HarvestError(f"{folder / INDEX_FILE}: line {n} has no code or name")
-        rows.append({"code": row["stdCode"].strip(), "title": row["name"].strip(), "level": level,
-                     "status": row["statusName"].strip()})
+        rows.append(
+            {
+                "code": row["stdCode"].strip(),
+                "title": row["name"].strip(),
+                "level": level,
+                "status": row["statusName"].strip(),
+            }
+        )
     return rows
 
 
@@ -202,7 +208,9 @@ def build_tree(folder: Path, raw_records: list[dict[str, Any]]) -> tuple[list[Ro
     routes = []
     for r in sorted(routes_raw["routes"], key=lambda r: r["sequence"]):
         route_pathways = []
-        for pid, pname in _ordered(((i, n) for i, (n, parent) in pathways.items() if parent == r["routeId"]), pathway_seq):
+        for pid, pname in _ordered(
+            ((i, n) for i, (n, parent) in pathways.items() if parent == r["routeId"]), pathway_seq
+        ):
             route_clusters = _ordered(((i, n) for i, (n, parent) in clusters.items() if parent == pid), cluster_seq)
             route_pathways.append(Pathway(pid, pname, tuple(Cluster(cid, cname) for cid, cname in route_clusters)))
         routes.append(Route(int(r["routeId"]), r["name"], int(r["sequence"]), tuple(route_pathways)))
@@ -214,7 +222,9 @@ def _source_of(entry: dict[str, Any]) -> tuple[str, str]:
     primary = (entry.get("source") or {}).get("primary") or {}
     if primary.get("repository"):
         url = f"https://github.com/{primary['repository']}"
-        where = f"the GitHub repository {primary['repository']}" + (f" ({primary['path']})" if primary.get("path") else "")
+        where = f"the GitHub repository {primary['repository']}" + (
+            f" ({primary['path']})" if primary.get("path") else ""
+        )
     elif primary.get("url"):
         url = primary["url"]
         where = f"the web page {url}"
@@ -233,9 +243,14 @@ def read_ksbs(folder: Path) -> dict[str, StandardContent]:
             for key, kind in (("knowledge", "knowledge"), ("skills", "skill"), ("behaviours", "behaviour"))
             for item in entry.get(key) or ()
         ]
-        duties = [Duty(code=d["code"].strip(), text=" ".join(d["text"].split()),
-                       ksbs=tuple(k.strip() for k in d.get("ksbs") or ()))
-                  for d in entry.get("duties") or ()]
+        duties = [
+            Duty(
+                code=d["code"].strip(),
+                text=" ".join(d["text"].split()),
+                ksbs=tuple(k.strip() for k in d.get("ksbs") or ()),
+            )
+            for d in entry.get("duties") or ()
+        ]
         if not ksbs and not duties:
             continue
         note = entry.get("missing") or ""
@@ -256,7 +271,9 @@ def read_ksbs(folder: Path) -> dict[str, StandardContent]:
     return out
 
 
-def _from_standards_list(occ: Occupation, standards: dict[str, dict[str, str]], route_ids: dict[str, int]) -> Occupation:
+def _from_standards_list(
+    occ: Occupation, standards: dict[str, dict[str, str]], route_ids: dict[str, int]
+) -> Occupation:
     """Return the occupation with the gaps its record leaves filled from the standards list."""
     ref = occ.reference
     sources = dict(occ.sources)
@@ -314,8 +331,11 @@ def build_from_harvest(folder: Path) -> SnapshotData:
         occ = records.get(row["code"])
         if occ is None:
             occ = Occupation(
-                code=row["code"], title=row["title"], level=row["level"], status=row["status"],
-                sources={k: SOURCE_MAPS_INDEX for k in ("code", "title", "level", "status")},
+                code=row["code"],
+                title=row["title"],
+                level=row["level"],
+                status=row["status"],
+                sources=dict.fromkeys(("code", "title", "level", "status"), SOURCE_MAPS_INDEX),
             )
         elif (occ.level, occ.status) != (row["level"], row["status"]):
             raise HarvestError(

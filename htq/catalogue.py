@@ -6,7 +6,7 @@ Pure functions: they take a frame (and a search index) and return new values.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,13 +33,19 @@ PUBLISHED_STATUSES = ("Approved occupation", WITHOUT_APPRENTICESHIP)
 RETIRED_STANDARD = ("Retired", "Withdrawn")
 
 # Seed 003 (Skills England HTQ page, Feb 2025): the one route with no L4/5 standards for HTQs.
-CLOSED_ROUTES = {"Hair and beauty": "Skills England's HTQ page lists hair and beauty as having no level 4 or 5 "
-                 "standards available for HTQ approval (kept under review); contact Skills England first."}
+CLOSED_ROUTES = {
+    "Hair and beauty": "Skills England's HTQ page lists hair and beauty as having no level 4 or 5 "
+    "standards available for HTQ approval (kept under review); contact Skills England first."
+}
 # Seed 001 (Skills England and DfE, Nov 2025): areas of extra scrutiny.
-SCRUTINY_ROUTES = {"Protective services": "Skills England applies extra scrutiny where delivery facilities must meet "
-                   "a safety standard (the protective services route is its example)."}
-WORKPLACE_HEAVY = {"tug": "Skills England applies extra scrutiny where skills are better demonstrated in the "
-                   "workplace (its example is a tugboat captain)."}
+SCRUTINY_ROUTES = {
+    "Protective services": "Skills England applies extra scrutiny where delivery facilities must meet "
+    "a safety standard (the protective services route is its example)."
+}
+WORKPLACE_HEAVY = {
+    "tug": "Skills England applies extra scrutiny where skills are better demonstrated in the "
+    "workplace (its example is a tugboat captain)."
+}
 
 SEARCH_FIELDS = {
     "title": FieldSpec(weight=4.0, b=0.5),
@@ -87,21 +93,36 @@ def eligibility(occ: Occupation) -> Eligibility:
     if occ.level in HTQ_LEVELS:
         reasons.append(Reason(MEETS, f"Level {occ.level}: HTQs are level 4 or 5 qualifications."))
     else:
-        reasons.append(Reason(BLOCKS, f"Level {occ.level}: HTQs are level 4 or 5 qualifications, so a level "
-                                      f"{occ.level} standard cannot be the basis of an HTQ."))
+        reasons.append(
+            Reason(
+                BLOCKS,
+                f"Level {occ.level}: HTQs are level 4 or 5 qualifications, so a level "
+                f"{occ.level} standard cannot be the basis of an HTQ.",
+            )
+        )
 
     if occ.status in PUBLISHED_STATUSES:
         reasons.append(Reason(MEETS, f"An occupational standard is published (map status: {occ.status})."))
     elif occ.status == "Potential occupational standard":
-        reasons.append(Reason(BLOCKS, "No standard is published yet (potential occupation). Skills England "
-                                      "invites providers to discuss occupations without a standard."))
+        reasons.append(
+            Reason(
+                BLOCKS,
+                "No standard is published yet (potential occupation). Skills England "
+                "invites providers to discuss occupations without a standard.",
+            )
+        )
     else:
         reasons.append(Reason(BLOCKS, f"The standard is not yet published (map status: {occ.status})."))
 
     ref = occ.reference or "The standard"
     if occ.standard_status in RETIRED_STANDARD and occ.status == WITHOUT_APPRENTICESHIP:
-        reasons.append(Reason(MEETS, f"The apprenticeship {ref} is {occ.standard_status.lower()}, but the occupational "
-                                     "standard stays published without an apprenticeship; that is what an HTQ aligns to."))
+        reasons.append(
+            Reason(
+                MEETS,
+                f"The apprenticeship {ref} is {occ.standard_status.lower()}, but the occupational "
+                "standard stays published without an apprenticeship; that is what an HTQ aligns to.",
+            )
+        )
     elif occ.standard_status in RETIRED_STANDARD:
         reasons.append(Reason(BLOCKS, f"{ref} is {occ.standard_status.lower()}; align to its replacement."))
     elif occ.standard_status and "paused" in occ.standard_status.lower():
@@ -121,11 +142,21 @@ def eligibility(occ: Occupation) -> Eligibility:
     if occ.regulated:
         body = occ.regulated_body or "the statutory regulator (not named in this snapshot)"
         evidence = f" ({occ.regulation_evidence})" if occ.regulation_evidence else ""
-        reasons.append(Reason(CAUTION, f"Check first — statutory regulation: the provider and the qualification "
-                                       f"must be recognised by {body} before submission.{evidence}"))
+        reasons.append(
+            Reason(
+                CAUTION,
+                f"Check first — statutory regulation: the provider and the qualification "
+                f"must be recognised by {body} before submission.{evidence}",
+            )
+        )
     elif occ.regulated is None and occ.level in HTQ_LEVELS:
-        reasons.append(Reason(UNKNOWN, "Statutory regulation: unknown in this snapshot (the standard's page or a "
-                                       "refresh says whether a regulator must recognise the qualification first)."))
+        reasons.append(
+            Reason(
+                UNKNOWN,
+                "Statutory regulation: unknown in this snapshot (the standard's page or a "
+                "refresh says whether a regulator must recognise the qualification first).",
+            )
+        )
 
     if occ.htqs:
         n = len(occ.htqs)
@@ -142,37 +173,39 @@ def frame(snapshot: Snapshot) -> pd.DataFrame:
     rows = []
     for occ in snapshot.data.occupations:
         verdict = eligibility(occ)
-        rows.append({
-            "code": occ.code,
-            "reference": occ.reference,
-            "standard": occ.reference or occ.code,
-            "title": occ.title,
-            "level": occ.level,
-            "status": occ.status,
-            "standard_status": occ.standard_status,
-            "version": occ.version,
-            "status_date": pd.Timestamp(occ.status_date) if occ.status_date else pd.NaT,
-            "stage": lifecycle.stage(occ),
-            "last_updated": pd.Timestamp(updated) if (updated := lifecycle.last_updated(occ)) else pd.NaT,
-            "route": occ.route or ROUTE_UNKNOWN,
-            "route_order": route_order.get(occ.route, 99),
-            "pathway": occ.pathway,
-            "cluster": occ.cluster,
-            "soc2020": f"{occ.soc2020_code} {occ.soc2020_title or ''}".strip() if occ.soc2020_code else None,
-            "keywords": ", ".join(occ.keywords),
-            "job_titles": ", ".join(occ.job_titles),
-            "overview": occ.overview,
-            "summary": occ.summary,
-            "htqs": len(occ.htqs),
-            "htq_titles": "; ".join(h.title for h in occ.htqs),
-            "regulated": "Yes" if occ.regulated else ("No" if occ.regulated is False else "Unknown"),
-            "regulated_body": occ.regulated_body,
-            "map_url": map_url(occ.code),
-            "standard_url": occ.standard_url or STANDARD_PAGE_UNKNOWN,
-            "eligibility": verdict.verdict,
-            "htq_eligible": verdict.eligible,
-            "full_record": occ.sources.get("code") == "maps_api",
-        })
+        rows.append(
+            {
+                "code": occ.code,
+                "reference": occ.reference,
+                "standard": occ.reference or occ.code,
+                "title": occ.title,
+                "level": occ.level,
+                "status": occ.status,
+                "standard_status": occ.standard_status,
+                "version": occ.version,
+                "status_date": pd.Timestamp(occ.status_date) if occ.status_date else pd.NaT,
+                "stage": lifecycle.stage(occ),
+                "last_updated": pd.Timestamp(updated) if (updated := lifecycle.last_updated(occ)) else pd.NaT,
+                "route": occ.route or ROUTE_UNKNOWN,
+                "route_order": route_order.get(occ.route, 99),
+                "pathway": occ.pathway,
+                "cluster": occ.cluster,
+                "soc2020": f"{occ.soc2020_code} {occ.soc2020_title or ''}".strip() if occ.soc2020_code else None,
+                "keywords": ", ".join(occ.keywords),
+                "job_titles": ", ".join(occ.job_titles),
+                "overview": occ.overview,
+                "summary": occ.summary,
+                "htqs": len(occ.htqs),
+                "htq_titles": "; ".join(h.title for h in occ.htqs),
+                "regulated": "Yes" if occ.regulated else ("No" if occ.regulated is False else "Unknown"),
+                "regulated_body": occ.regulated_body,
+                "map_url": map_url(occ.code),
+                "standard_url": occ.standard_url or STANDARD_PAGE_UNKNOWN,
+                "eligibility": verdict.verdict,
+                "htq_eligible": verdict.eligible,
+                "full_record": occ.sources.get("code") == "maps_api",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -262,6 +295,13 @@ def normalise_code(text: str) -> str | None:
     return f"{prefix}{digits}{suffix}"
 
 
+def levels_of(df: pd.DataFrame, references: Iterable[str]) -> dict[str, int]:
+    """Return each standard reference's level (the first version's), for the references given."""
+    wanted = set(references)
+    known = df.dropna(subset=["reference"]).groupby("reference")["level"].first()
+    return {ref: int(level) for ref, level in known.items() if ref in wanted}
+
+
 def resolve_code(df: pd.DataFrame, text: str) -> str | None:
     """Return the OCC code an ST or OCC reference points to, or None when the snapshot lacks it.
 
@@ -324,15 +364,24 @@ def hierarchy(df: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns=["title"])
 
 
-LEVEL_BANDS = {2: "Technical", 3: "Technical", 4: "Higher technical", 5: "Higher technical",
-               6: "Professional", 7: "Professional"}
+LEVEL_BANDS = {
+    2: "Technical",
+    3: "Technical",
+    4: "Higher technical",
+    5: "Higher technical",
+    6: "Professional",
+    7: "Professional",
+}
 
 
 def level_table(by_level: dict[int, int]) -> pd.DataFrame:
     """Return occupations per level with the map's band name (Technical, Higher technical, Professional)."""
     return pd.DataFrame(
-        {"Level": [f"Level {lvl}" for lvl in by_level], "Band": [LEVEL_BANDS[lvl] for lvl in by_level],
-         "Occupations": list(by_level.values())}
+        {
+            "Level": [f"Level {lvl}" for lvl in by_level],
+            "Band": [LEVEL_BANDS[lvl] for lvl in by_level],
+            "Occupations": list(by_level.values()),
+        }
     )
 
 
@@ -417,23 +466,35 @@ def key_facts(occ: Occupation, source_names: dict[str, str]) -> pd.DataFrame:
         if name == "soc2020_code" and value:
             value = f"{value} {occ.soc2020_title or ''}".strip()
         elif name == "regulated":
-            value = (f"Yes — {occ.regulated_body}" if occ.regulated_body else "Yes (regulator not named)") \
-                if occ.regulated else ("No" if occ.regulated is False else None)
+            value = (
+                (f"Yes — {occ.regulated_body}" if occ.regulated_body else "Yes (regulator not named)")
+                if occ.regulated
+                else ("No" if occ.regulated is False else None)
+            )
         source = occ.sources.get(name)
-        rows.append({
-            "Field": label,
-            "Value": "unknown" if value in (None, "", ()) else str(value),
-            "Source": source_names.get(source, source) if source and value not in (None, "", ()) else "—",
-        })
+        rows.append(
+            {
+                "Field": label,
+                "Value": "unknown" if value in (None, "", ()) else str(value),
+                "Source": source_names.get(source, source) if source and value not in (None, "", ()) else "—",
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def htq_table(occ: Occupation) -> pd.DataFrame:
     """Return the approved HTQs aligned to an occupation, one row each."""
     return pd.DataFrame(
-        [{"HTQ code": h.code, "Qualification": h.title, "Level": h.level,
-          "Awarding body": h.awarding_body or "not named in the title", "Category": h.category or "unknown"}
-         for h in occ.htqs],
+        [
+            {
+                "HTQ code": h.code,
+                "Qualification": h.title,
+                "Level": h.level,
+                "Awarding body": h.awarding_body or "not named in the title",
+                "Category": h.category or "unknown",
+            }
+            for h in occ.htqs
+        ],
         columns=["HTQ code", "Qualification", "Level", "Awarding body", "Category"],
     )
 
@@ -449,8 +510,15 @@ def ksb_table(content: StandardContent) -> pd.DataFrame:
 def duty_table(content: StandardContent) -> pd.DataFrame:
     """Return a standard's duties with the KSB codes each is mapped to."""
     return pd.DataFrame(
-        [{"Duty": d.code, "Description": d.text, "KSBs": ", ".join(d.ksbs),
-          "Core": {True: "Core", False: "Option", None: "unknown"}[d.core]} for d in content.duties],
+        [
+            {
+                "Duty": d.code,
+                "Description": d.text,
+                "KSBs": ", ".join(d.ksbs),
+                "Core": {True: "Core", False: "Option", None: "unknown"}[d.core],
+            }
+            for d in content.duties
+        ],
         columns=["Duty", "Description", "KSBs", "Core"],
     )
 
@@ -477,8 +545,15 @@ def cluster_table(df: pd.DataFrame) -> pd.DataFrame:
     )
     levels = pd.crosstab([h["route"], h["pathway"], h["cluster"]], h["level_name"])
     out = out.join(levels).fillna(0)
-    out = out.reset_index().rename(columns={"route": "Route", "pathway": "Pathway", "cluster": "Cluster",
-                                            "Eligible": "HTQ-eligible", "With_HTQs": "With approved HTQs"})
+    out = out.reset_index().rename(
+        columns={
+            "route": "Route",
+            "pathway": "Pathway",
+            "cluster": "Cluster",
+            "Eligible": "HTQ-eligible",
+            "With_HTQs": "With approved HTQs",
+        }
+    )
     level_cols = sorted(c for c in out.columns if str(c).startswith("Level "))
     return out[["Route", "Pathway", "Cluster", "Occupations", *level_cols, "HTQ-eligible", "With approved HTQs"]]
 
@@ -490,7 +565,7 @@ def standard_choices(df: pd.DataFrame, content: dict[str, StandardContent]) -> d
     out = {}
     for r in band.sort_values("title").itertuples():
         known = content.get(r.reference)
-        ksbs = (f"{len(known.ksbs)} KSBs{'' if known.complete else ', incomplete'}" if known else "KSBs to import")
+        ksbs = f"{len(known.ksbs)} KSBs{'' if known.complete else ', incomplete'}" if known else "KSBs to import"
         # A standard with options appears once, under the title its options share.
         title = r.title.split(" - ")[0] if options[r.reference] > 1 else r.title
         out[r.reference] = f"{r.reference} {title} (level {r.level}; {ksbs})"

@@ -76,8 +76,11 @@ def ksb_changes(old: StandardContent | None, new: StandardContent | None) -> tup
     after = {k.code: k.text for k in new.ksbs}
     out = [KsbChange(c, REMOVED, before[c], None) for c in before if c not in after]
     out += [KsbChange(c, ADDED, None, after[c]) for c in after if c not in before]
-    out += [KsbChange(c, REWORDED, before[c], after[c]) for c in after
-            if c in before and _norm(before[c]) != _norm(after[c])]
+    out += [
+        KsbChange(c, REWORDED, before[c], after[c])
+        for c in after
+        if c in before and _norm(before[c]) != _norm(after[c])
+    ]
     order = {k.code: i for i, k in enumerate((*new.ksbs, *old.ksbs))}
     return tuple(sorted(out, key=lambda k: order.get(k.code, 0)))
 
@@ -94,11 +97,14 @@ def diff(old: Snapshot, new: Snapshot) -> Changes:
     for code in sorted(set(before) | set(after)):
         a, b = before.get(code), after.get(code)
         if a is None:
-            items.append(StandardChange(code, b.reference, b.title, (NEW,), new_version=b.version, new_status=_status(b)))
+            items.append(
+                StandardChange(code, b.reference, b.title, (NEW,), new_version=b.version, new_status=_status(b))
+            )
             continue
         if b is None:
-            items.append(StandardChange(code, a.reference, a.title, (RETIRED,), old_version=a.version,
-                                        old_status=_status(a)))
+            items.append(
+                StandardChange(code, a.reference, a.title, (RETIRED,), old_version=a.version, old_status=_status(a))
+            )
             continue
         kinds = []
         if b.standard_status in RETIRED_STATUSES and a.standard_status not in RETIRED_STATUSES:
@@ -111,33 +117,63 @@ def diff(old: Snapshot, new: Snapshot) -> Changes:
         if ksbs:
             kinds.append(KSBS)
         if kinds:
-            items.append(StandardChange(code, b.reference, b.title, tuple(kinds), a.version, b.version,
-                                        _status(a), _status(b), ksbs))
+            items.append(
+                StandardChange(
+                    code, b.reference, b.title, tuple(kinds), a.version, b.version, _status(a), _status(b), ksbs
+                )
+            )
     return Changes(old.id, new.id, old.date, new.date, tuple(items))
 
 
 def changes_frame(changes: Changes, kinds: Sequence[str] = KINDS) -> pd.DataFrame:
     """Return one row per changed occupation (of the given kinds) for tables and downloads."""
-    rows = [{
-        "Occupation": i.occupation, "Standard": i.reference or "", "Title": i.title, "Changes": ", ".join(i.kinds),
-        "Old version": i.old_version or "", "New version": i.new_version or "",
-        "Old status": i.old_status or "", "New status": i.new_status or "",
-        "KSBs added": sum(1 for k in i.ksbs if k.change == ADDED),
-        "KSBs removed": sum(1 for k in i.ksbs if k.change == REMOVED),
-        "KSBs reworded": sum(1 for k in i.ksbs if k.change == REWORDED),
-    } for i in changes.items if set(i.kinds) & set(kinds)]
-    return pd.DataFrame(rows, columns=["Occupation", "Standard", "Title", "Changes", "Old version", "New version",
-                                       "Old status", "New status", "KSBs added", "KSBs removed", "KSBs reworded"])
+    rows = [
+        {
+            "Occupation": i.occupation,
+            "Standard": i.reference or "",
+            "Title": i.title,
+            "Changes": ", ".join(i.kinds),
+            "Old version": i.old_version or "",
+            "New version": i.new_version or "",
+            "Old status": i.old_status or "",
+            "New status": i.new_status or "",
+            "KSBs added": sum(1 for k in i.ksbs if k.change == ADDED),
+            "KSBs removed": sum(1 for k in i.ksbs if k.change == REMOVED),
+            "KSBs reworded": sum(1 for k in i.ksbs if k.change == REWORDED),
+        }
+        for i in changes.items
+        if set(i.kinds) & set(kinds)
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "Occupation",
+            "Standard",
+            "Title",
+            "Changes",
+            "Old version",
+            "New version",
+            "Old status",
+            "New status",
+            "KSBs added",
+            "KSBs removed",
+            "KSBs reworded",
+        ],
+    )
 
 
 def ksb_frame(change: StandardChange) -> pd.DataFrame:
     """Return a standard's KSB changes, old and new wording side by side."""
-    return pd.DataFrame([{"Code": k.code, "Change": k.change, "Before": k.old or "", "After": k.new or ""}
-                         for k in change.ksbs], columns=["Code", "Change", "Before", "After"])
+    return pd.DataFrame(
+        [{"Code": k.code, "Change": k.change, "Before": k.old or "", "After": k.new or ""} for k in change.ksbs],
+        columns=["Code", "Change", "Before", "After"],
+    )
 
 
 def summary(changes: Changes) -> str:
     """Return one line: how many standards changed since which date."""
     parts = ", ".join(f"{changes.count(k)} {k}" for k in KINDS if changes.count(k))
-    return (f"Snapshot of {changes.new_date}: {changes.standards_changed()} standard(s) changed since "
-            f"{changes.old_date}" + (f" ({parts})" if parts else "") + ".")
+    return (
+        f"Snapshot of {changes.new_date}: {changes.standards_changed()} standard(s) changed since "
+        f"{changes.old_date}" + (f" ({parts})" if parts else "") + "."
+    )

@@ -8,8 +8,14 @@ import plotly.graph_objects as go
 
 from htq.catalogue import CHECK_FIRST, ELIGIBLE, NOT_ELIGIBLE
 
-LEVEL_COLOURS = {"Level 2": "#d2e3f3", "Level 3": "#9ecae1", "Level 4": "#1d70b8", "Level 5": "#003078",
-                 "Level 6": "#f47738", "Level 7": "#b58840"}
+LEVEL_COLOURS = {
+    "Level 2": "#d2e3f3",
+    "Level 3": "#9ecae1",
+    "Level 4": "#1d70b8",
+    "Level 5": "#003078",
+    "Level 6": "#f47738",
+    "Level 7": "#b58840",
+}
 VERDICT_COLOURS = {ELIGIBLE: "#00703c", CHECK_FIRST: "#ffdd00", NOT_ELIGIBLE: "#b1b4b6"}
 MIXED_COLOUR = "#e9eaeb"
 FONT = dict(family="Arial, Helvetica, sans-serif", size=13)
@@ -17,11 +23,14 @@ FONT = dict(family="Arial, Helvetica, sans-serif", size=13)
 
 def map_figure(hier: pd.DataFrame, kind: str = "sunburst", colour: str = "level") -> go.Figure:
     """Return the route -> pathway -> cluster -> occupation map as a sunburst or treemap."""
-    column, palette = (("level_name", LEVEL_COLOURS) if colour == "level" else ("eligibility", VERDICT_COLOURS))
+    column, palette = ("level_name", LEVEL_COLOURS) if colour == "level" else ("eligibility", VERDICT_COLOURS)
     palette = {**palette, "(?)": MIXED_COLOUR}  # plotly's name for a parent whose children differ
     builder = px.sunburst if kind == "sunburst" else px.treemap
     fig = builder(
-        hier, path=["route", "pathway", "cluster", "occupation"], color=column, color_discrete_map=palette,
+        hier,
+        path=["route", "pathway", "cluster", "occupation"],
+        color=column,
+        color_discrete_map=palette,
         hover_data={"code": True, "level_name": True, "eligibility": True, "htqs": True},
         maxdepth=3 if kind == "sunburst" else 4,
     )
@@ -39,17 +48,35 @@ def grid_figure(counts: pd.DataFrame) -> go.Figure:
     body = counts.drop(columns=["Total"], errors="ignore")
     long = body.reset_index().melt(id_vars=body.index.name or "index", var_name="level", value_name="n")
     long.columns = ["route", "level", "n"]
-    fig = go.Figure(go.Scatter(
-        x=long["level"], y=long["route"], mode="markers+text", text=long["n"].astype(str),
-        marker=dict(symbol="square", size=34, color=long["n"], colorscale="Blues", cmin=0,
-                    line=dict(width=1, color="#b1b4b6"), colorbar=dict(title="Occupations")),
-        textfont=dict(color=["white" if v > long["n"].max() * 0.55 else "#0b0c0c" for v in long["n"]]),
-        hovertemplate="%{y}<br>%{x}: %{text} occupations<extra>click to show</extra>",
-    ))
-    fig.update_layout(margin=dict(t=10, l=10, r=10, b=10), height=60 + 38 * len(body), font=FONT,
-                      plot_bgcolor="white", clickmode="event+select", dragmode=False,
-                      yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=list(body.index)),
-                      xaxis=dict(side="top", categoryorder="array", categoryarray=list(body.columns)))
+    fig = go.Figure(
+        go.Scatter(
+            x=long["level"],
+            y=long["route"],
+            mode="markers+text",
+            text=long["n"].astype(str),
+            marker=dict(
+                symbol="square",
+                size=34,
+                color=long["n"],
+                colorscale="Blues",
+                cmin=0,
+                line=dict(width=1, color="#b1b4b6"),
+                colorbar=dict(title="Occupations"),
+            ),
+            textfont=dict(color=["white" if v > long["n"].max() * 0.55 else "#0b0c0c" for v in long["n"]]),
+            hovertemplate="%{y}<br>%{x}: %{text} occupations<extra>click to show</extra>",
+        )
+    )
+    fig.update_layout(
+        margin=dict(t=10, l=10, r=10, b=10),
+        height=60 + 38 * len(body),
+        font=FONT,
+        plot_bgcolor="white",
+        clickmode="event+select",
+        dragmode=False,
+        yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=list(body.index)),
+        xaxis=dict(side="top", categoryorder="array", categoryarray=list(body.columns)),
+    )
     return fig
 
 
@@ -71,11 +98,23 @@ def evidence_figure(rows: list[dict[str, float]], labels: list[str]) -> go.Figur
     """Return a horizontal stacked bar per candidate showing what each kind of evidence added."""
     fig = go.Figure()
     for kind, colour in EVIDENCE_COLOURS.items():
-        fig.add_bar(y=labels, x=[r[kind] for r in rows], name=kind, orientation="h", marker_color=colour,
-                    hovertemplate="%{y}<br>" + kind + ": %{x:.2f}<extra></extra>")
-    fig.update_layout(barmode="stack", height=60 + 28 * len(labels), margin=dict(t=10, l=10, r=10, b=10),
-                      font=FONT, yaxis=dict(autorange="reversed"), xaxis=dict(title="Contribution to the score"),
-                      legend=dict(orientation="h", y=-0.2))
+        fig.add_bar(
+            y=labels,
+            x=[r[kind] for r in rows],
+            name=kind,
+            orientation="h",
+            marker_color=colour,
+            hovertemplate="%{y}<br>" + kind + ": %{x:.2f}<extra></extra>",
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=60 + 28 * len(labels),
+        margin=dict(t=10, l=10, r=10, b=10),
+        font=FONT,
+        yaxis=dict(autorange="reversed"),
+        xaxis=dict(title="Contribution to the score"),
+        legend=dict(orientation="h", y=-0.2),
+    )
     return fig
 
 
@@ -87,46 +126,107 @@ PENDING_COLOUR = "#b1b4b6"
 
 def totals_figure(totals: pd.DataFrame) -> go.Figure:
     """Return stacked bars per standard and type: reviewed full / partial / none, then rows still proposed."""
-    labels = [f"{s} {t}" for s, t in zip(totals["Standard"], totals["Type"])]
+    labels = [f"{s} {t}" for s, t in zip(totals["Standard"], totals["Type"], strict=True)]
     fig = go.Figure()
     for grade, colour in GRADE_COLOURS.items():
-        fig.add_bar(y=labels, x=totals[grade.capitalize()], name=f"{grade.capitalize()} (reviewed)", orientation="h",
-                    marker_color=colour, hovertemplate="%{y}<br>" + grade + " (reviewed): %{x}<extra></extra>")
-    fig.add_bar(y=labels, x=totals["Still proposed"], name="Still proposed by the tool", orientation="h",
-                marker_color=PENDING_COLOUR, marker_pattern_shape="/",
-                hovertemplate="%{y}<br>still proposed: %{x}<extra></extra>")
-    fig.update_layout(barmode="stack", height=80 + 36 * len(labels), margin=dict(t=10, l=10, r=10, b=10), font=FONT,
-                      yaxis=dict(autorange="reversed"), xaxis=dict(title="KSBs"), legend=dict(orientation="h", y=-0.25))
+        fig.add_bar(
+            y=labels,
+            x=totals[grade.capitalize()],
+            name=f"{grade.capitalize()} (reviewed)",
+            orientation="h",
+            marker_color=colour,
+            hovertemplate="%{y}<br>" + grade + " (reviewed): %{x}<extra></extra>",
+        )
+    fig.add_bar(
+        y=labels,
+        x=totals["Still proposed"],
+        name="Still proposed by the tool",
+        orientation="h",
+        marker_color=PENDING_COLOUR,
+        marker_pattern_shape="/",
+        hovertemplate="%{y}<br>still proposed: %{x}<extra></extra>",
+    )
+    fig.update_layout(
+        barmode="stack",
+        height=80 + 36 * len(labels),
+        margin=dict(t=10, l=10, r=10, b=10),
+        font=FONT,
+        yaxis=dict(autorange="reversed"),
+        xaxis=dict(title="KSBs"),
+        legend=dict(orientation="h", y=-0.25),
+    )
     return fig
 
 
 def matrix_figure(scores: pd.DataFrame) -> go.Figure:
     """Return the modules x KSBs similarity matrix as a heatmap (darker = stronger evidence)."""
-    fig = go.Figure(go.Heatmap(
-        z=scores.to_numpy(), x=list(scores.columns), y=list(scores.index), colorscale="Greens", zmin=0, zmax=1,
-        colorbar=dict(title="Similarity"), xgap=1, ygap=1,
-        hovertemplate="%{y} → %{x}<br>similarity %{z:.2f}<extra></extra>"))
-    fig.update_layout(height=120 + 26 * len(scores.index), margin=dict(t=10, l=10, r=10, b=10), font=FONT,
-                      yaxis=dict(autorange="reversed"), xaxis=dict(tickangle=-60))
+    fig = go.Figure(
+        go.Heatmap(
+            z=scores.to_numpy(),
+            x=list(scores.columns),
+            y=list(scores.index),
+            colorscale="Greens",
+            zmin=0,
+            zmax=1,
+            colorbar=dict(title="Similarity"),
+            xgap=1,
+            ygap=1,
+            hovertemplate="%{y} → %{x}<br>similarity %{z:.2f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=120 + 26 * len(scores.index),
+        margin=dict(t=10, l=10, r=10, b=10),
+        font=FONT,
+        yaxis=dict(autorange="reversed"),
+        xaxis=dict(tickangle=-60),
+    )
     return fig
 
 
 def changes_figure(counts: dict[str, int]) -> go.Figure:
     """Return a bar per kind of change with its count."""
-    fig = go.Figure(go.Bar(x=list(counts.values()), y=list(counts), orientation="h", marker_color="#1d70b8",
-                           text=list(counts.values()), textposition="auto",
-                           hovertemplate="%{y}: %{x}<extra></extra>"))
-    fig.update_layout(height=60 + 40 * len(counts), margin=dict(t=10, l=10, r=10, b=10), font=FONT,
-                      yaxis=dict(autorange="reversed"), xaxis=dict(title="Occupations"))
+    fig = go.Figure(
+        go.Bar(
+            x=list(counts.values()),
+            y=list(counts),
+            orientation="h",
+            marker_color="#1d70b8",
+            text=list(counts.values()),
+            textposition="auto",
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=60 + 40 * len(counts),
+        margin=dict(t=10, l=10, r=10, b=10),
+        font=FONT,
+        yaxis=dict(autorange="reversed"),
+        xaxis=dict(title="Occupations"),
+    )
     return fig
 
 
 def portfolio_figure(grid: pd.DataFrame) -> go.Figure:
     """Return programmes x standards coloured by the share of KSBs covered (blank where not mapped)."""
-    fig = go.Figure(go.Heatmap(
-        z=grid.to_numpy(dtype=float), x=list(grid.columns), y=list(grid.index), colorscale="Greens", zmin=0, zmax=1,
-        colorbar=dict(title="Covered"), xgap=2, ygap=2,
-        hovertemplate="%{y}<br>%{x}: %{z:.0%} of KSBs covered (reviewed rows)<extra></extra>"))
-    fig.update_layout(height=120 + 40 * len(grid.index), margin=dict(t=10, l=10, r=10, b=10), font=FONT,
-                      yaxis=dict(autorange="reversed"))
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(dtype=float),
+            x=list(grid.columns),
+            y=list(grid.index),
+            colorscale="Greens",
+            zmin=0,
+            zmax=1,
+            colorbar=dict(title="Covered"),
+            xgap=2,
+            ygap=2,
+            hovertemplate="%{y}<br>%{x}: %{z:.0%} of KSBs covered (reviewed rows)<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=120 + 40 * len(grid.index),
+        margin=dict(t=10, l=10, r=10, b=10),
+        font=FONT,
+        yaxis=dict(autorange="reversed"),
+    )
     return fig

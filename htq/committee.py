@@ -20,16 +20,27 @@ from htq.report import when
 from htq.snapshot import Snapshot
 from htq.store import SavedProgramme
 
-SECTIONS = ("Summary", "Candidate standards", "KSB lists", "Coverage", "Criteria checks", "Gaps", "Change alerts",
-            "Review and revision", "Readiness checklist")
-EMPTY = {"Candidate standards": "No standards shortlisted.",
-         "KSB lists": "No KSB mapping saved yet.",
-         "Coverage": "No KSB mapping saved yet.",
-         "Criteria checks": "No KSB mapping saved yet, so the approval criteria cannot be checked.",
-         "Gaps": "No gaps: every mapped KSB is covered, or partly covered with a reason.",
-         "Change alerts": "No changes to the standards this programme uses.",
-         "Review and revision": "No standards shortlisted or mapped.",
-         "Readiness checklist": "No readiness answers yet."}
+SECTIONS = (
+    "Summary",
+    "Candidate standards",
+    "KSB lists",
+    "Coverage",
+    "Criteria checks",
+    "Gaps",
+    "Change alerts",
+    "Review and revision",
+    "Readiness checklist",
+)
+EMPTY = {
+    "Candidate standards": "No standards shortlisted.",
+    "KSB lists": "No KSB mapping saved yet.",
+    "Coverage": "No KSB mapping saved yet.",
+    "Criteria checks": "No KSB mapping saved yet, so the approval criteria cannot be checked.",
+    "Gaps": "No gaps: every mapped KSB is covered, or partly covered with a reason.",
+    "Change alerts": "No changes to the standards this programme uses.",
+    "Review and revision": "No standards shortlisted or mapped.",
+    "Readiness checklist": "No readiness answers yet.",
+}
 
 
 def _mapped_counts(programme: SavedProgramme) -> Counter[str]:
@@ -49,16 +60,39 @@ def candidates_table(programme: SavedProgramme, snap: Snapshot) -> pd.DataFrame:
     for s in programme.shortlist:
         occ = snap.occupation(s.occupation)
         verdict = catalogue.eligibility(occ) if occ is not None else None
-        why = " ".join(r.text for r in verdict.reasons if r.kind in (catalogue.BLOCKS, catalogue.CAUTION)) if verdict else ""
+        why = (
+            " ".join(r.text for r in verdict.reasons if r.kind in (catalogue.BLOCKS, catalogue.CAUTION))
+            if verdict
+            else ""
+        )
         n = mapped.get(s.reference or "", 0)
-        rows.append({"Standard": s.reference, "Occupation": s.occupation, "Title": s.title,
-                     "HTQ eligibility": verdict.verdict if verdict else "unknown", "Why": why,
-                     "KSB mapping": f"{n} KSBs mapped" if n else "not mapped",
-                     "Occupational map": catalogue.map_url(s.occupation),
-                     "Standard page": (occ.standard_url if occ is not None else None) or catalogue.STANDARD_PAGE_UNKNOWN,
-                     "Note": s.note})
-    return pd.DataFrame(rows, columns=["Standard", "Occupation", "Title", "HTQ eligibility", "Why", "KSB mapping",
-                                       "Occupational map", "Standard page", "Note"])
+        rows.append(
+            {
+                "Standard": s.reference,
+                "Occupation": s.occupation,
+                "Title": s.title,
+                "HTQ eligibility": verdict.verdict if verdict else "unknown",
+                "Why": why,
+                "KSB mapping": f"{n} KSBs mapped" if n else "not mapped",
+                "Occupational map": catalogue.map_url(s.occupation),
+                "Standard page": (occ.standard_url if occ is not None else None) or catalogue.STANDARD_PAGE_UNKNOWN,
+                "Note": s.note,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "Standard",
+            "Occupation",
+            "Title",
+            "HTQ eligibility",
+            "Why",
+            "KSB mapping",
+            "Occupational map",
+            "Standard page",
+            "Note",
+        ],
+    )
 
 
 def _list_of(reference: str, version: str | None, snap: Snapshot) -> StandardContent | None:
@@ -79,17 +113,37 @@ def ksb_lists_table(programme: SavedProgramme, snap: Snapshot) -> pd.DataFrame:
         current = occs[0].version if occs else None
         content = _list_of(ref, version, snap)
         if content is None:  # imported by the team, or a list the snapshot no longer holds
-            content = StandardContent(reference=ref, title=ref, version=version, complete=False,
-                                      source="imported by the team or from an earlier snapshot")
+            content = StandardContent(
+                reference=ref,
+                title=ref,
+                version=version,
+                complete=False,
+                source="imported by the team or from an earlier snapshot",
+            )
             complete = "unknown"
         else:
             complete = "complete" if content.complete else "partial"
-        rows.append({"Standard": ref, "KSB version mapped": version or "unknown",
-                     "Standard's current version": current or "unknown", "List": complete,
-                     "Source": content.source or "unknown",
-                     "Check before submitting": " ".join(ksbs.provenance(content, current)) or "—"})
-    return pd.DataFrame(rows, columns=["Standard", "KSB version mapped", "Standard's current version", "List",
-                                       "Source", "Check before submitting"])
+        rows.append(
+            {
+                "Standard": ref,
+                "KSB version mapped": version or "unknown",
+                "Standard's current version": current or "unknown",
+                "List": complete,
+                "Source": content.source or "unknown",
+                "Check before submitting": " ".join(ksbs.provenance(content, current)) or "—",
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "Standard",
+            "KSB version mapped",
+            "Standard's current version",
+            "List",
+            "Source",
+            "Check before submitting",
+        ],
+    )
 
 
 def criteria_table(programme: SavedProgramme, snap: Snapshot, lists: pd.DataFrame) -> pd.DataFrame:
@@ -103,14 +157,17 @@ def criteria_table(programme: SavedProgramme, snap: Snapshot, lists: pd.DataFram
             levels[ref] = occs[0].level
     partial = list(lists.loc[lists["List"] != "complete", "Standard"]) if not lists.empty else []
     checks = coverage.check_criteria(programme.mapping, programme.modules, levels, None, partial)
-    return pd.DataFrame([{"Check": c.name, "Result": c.status.upper(), "Detail": c.detail} for c in checks],
-                        columns=["Check", "Result", "Detail"])
+    return pd.DataFrame(
+        [{"Check": c.name, "Result": c.status.upper(), "Detail": c.detail} for c in checks],
+        columns=["Check", "Result", "Detail"],
+    )
 
 
 def schedule(programme: SavedProgramme, snap: Snapshot) -> pd.DataFrame:
     """Return the review stage and dates of every standard the programme shortlists or maps (readiness D1b)."""
-    references = dict.fromkeys([s.reference for s in programme.shortlist if s.reference]
-                               + [r.standard for r in programme.mapping])
+    references = dict.fromkeys(
+        [s.reference for s in programme.shortlist if s.reference] + [r.standard for r in programme.mapping]
+    )
     occupations = [occs[0] for ref in references if (occs := snap.occupations_of(ref))]
     return lifecycle.schedule_table(occupations)
 
@@ -118,12 +175,16 @@ def schedule(programme: SavedProgramme, snap: Snapshot) -> pd.DataFrame:
 def summary_table(programme: SavedProgramme, candidates: pd.DataFrame) -> pd.DataFrame:
     """Return the report's opening facts, including how far the review has gone."""
     unmapped = never_mapped(programme)
-    items = {"Programme": programme.title, "Level": programme.level or "not set", "Modules": len(programme.modules),
-             "Standards shortlisted": len(candidates),
-             "KSB review": coverage.review_summary(programme.mapping) or "No KSB mapping saved yet.",
-             "Shortlisted but never mapped": ", ".join(unmapped) if unmapped else "none",
-             "Mapped against snapshot": programme.snapshot_date or "unknown",
-             "Last saved": f"{when(programme.updated_at)} by {programme.updated_by}"}
+    items = {
+        "Programme": programme.title,
+        "Level": programme.level or "not set",
+        "Modules": len(programme.modules),
+        "Standards shortlisted": len(candidates),
+        "KSB review": coverage.review_summary(programme.mapping) or "No KSB mapping saved yet.",
+        "Shortlisted but never mapped": ", ".join(unmapped) if unmapped else "none",
+        "Mapped against snapshot": programme.snapshot_date or "unknown",
+        "Last saved": f"{when(programme.updated_at)} by {programme.updated_by}",
+    }
     return pd.DataFrame({"Item": list(items), "Value": [str(v) for v in items.values()]})
 
 
@@ -136,13 +197,19 @@ def tables(programme: SavedProgramme, snap: Snapshot) -> dict[str, pd.DataFrame]
         checklist = checklist.assign(**{"Answered at": checklist["Answered at"].map(when)})
     totals = coverage.totals(programme.mapping)
     if not totals.empty:  # a partial list's coverage is never read as complete: say which lists are partial
-        kind = dict(zip(lists["Standard"], lists["List"]))
+        kind = dict(zip(lists["Standard"], lists["List"], strict=True))
         totals.insert(1, "KSB list", [kind.get(ref, "unknown") for ref in totals["Standard"]])
-    out = {"Summary": summary_table(programme, candidates), "Candidate standards": candidates, "KSB lists": lists,
-           "Coverage": totals, "Criteria checks": criteria_table(programme, snap, lists),
-           "Gaps": coverage.gaps_frame(programme.mapping),
-           "Change alerts": alerts_module.alerts_frame(alerts_module.programme_alerts(programme, snap)),
-           "Review and revision": schedule(programme, snap), "Readiness checklist": checklist}
+    out = {
+        "Summary": summary_table(programme, candidates),
+        "Candidate standards": candidates,
+        "KSB lists": lists,
+        "Coverage": totals,
+        "Criteria checks": criteria_table(programme, snap, lists),
+        "Gaps": coverage.gaps_frame(programme.mapping),
+        "Change alerts": alerts_module.alerts_frame(alerts_module.programme_alerts(programme, snap)),
+        "Review and revision": schedule(programme, snap),
+        "Readiness checklist": checklist,
+    }
     return {name: out[name] for name in SECTIONS}
 
 
@@ -152,5 +219,9 @@ def read_first(programme: SavedProgramme, sections: dict[str, pd.DataFrame]) -> 
     if any(not coverage.is_reviewed(r) for r in programme.mapping):
         out.append(coverage.review_summary(programme.mapping))
     lists = sections["KSB lists"]
-    out += [f"{ref}: {check}" for ref, check in zip(lists["Standard"], lists["Check before submitting"]) if check != "—"]
+    out += [
+        f"{ref}: {check}"
+        for ref, check in zip(lists["Standard"], lists["Check before submitting"], strict=True)
+        if check != "—"
+    ]
     return out

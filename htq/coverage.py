@@ -115,7 +115,7 @@ def similarity(item_texts: Sequence[str], ksb_texts: Sequence[str], embedder: Co
     if not item_texts or not ksb_texts:
         return np.zeros((len(item_texts), len(ksb_texts)), dtype=np.float32)
     vectors = _tfidf([*item_texts, *ksb_texts])
-    lexical = vectors[: len(item_texts)] @ vectors[len(item_texts):].T
+    lexical = vectors[: len(item_texts)] @ vectors[len(item_texts) :].T
     if embedder is None:
         return lexical
     a, b = embedder.embed_many(list(item_texts)), embedder.embed_many(list(ksb_texts))
@@ -133,8 +133,9 @@ def confidence(score: float) -> str:
     return "high" if distance >= 0.1 else "medium" if distance >= 0.05 else "low"
 
 
-def propose(modules: Sequence[Module], standards: Sequence[StandardContent],
-            embedder: ContextualEmbedder | None) -> Proposal:
+def propose(
+    modules: Sequence[Module], standards: Sequence[StandardContent], embedder: ContextualEmbedder | None
+) -> Proposal:
     """Return a proposed grade, evidence and confidence for every KSB of every standard given.
 
     At most programme.MAX_MODULES modules and MAX_OUTCOMES outcomes (ProgrammeError beyond), so the
@@ -149,14 +150,30 @@ def propose(modules: Sequence[Module], standards: Sequence[StandardContent],
         column = sim[:, j] if len(items) else np.zeros(0)
         order = np.argsort(-column, kind="stable") if len(items) else []
         best = float(column[order[0]]) if len(items) else 0.0
-        evidence = tuple(Evidence(items[i][0], items[i][1], round(float(column[i]), 3)) for i in order[:MAX_EVIDENCE]
-                         if column[i] >= PARTIAL_AT)
+        evidence = tuple(
+            Evidence(items[i][0], items[i][1], round(float(column[i]), 3))
+            for i in order[:MAX_EVIDENCE]
+            if column[i] >= PARTIAL_AT
+        )
         proposed = grade(best)
-        rows.append(MappingRow(std.reference, std.version, k.kind, k.code, k.text, proposed, proposed, evidence,
-                               round(best, 3), confidence(best)))
+        rows.append(
+            MappingRow(
+                std.reference,
+                std.version,
+                k.kind,
+                k.code,
+                k.text,
+                proposed,
+                proposed,
+                evidence,
+                round(best, 3),
+                confidence(best),
+            )
+        )
     codes = [m.code for m in modules]
-    per_module = pd.DataFrame(0.0, index=pd.Index(codes, name="Module"),
-                              columns=[f"{s.reference} {k.code}" for s, k in ksbs])
+    per_module = pd.DataFrame(
+        0.0, index=pd.Index(codes, name="Module"), columns=[f"{s.reference} {k.code}" for s, k in ksbs]
+    )
     for i, (code, _, _) in enumerate(items):
         per_module.loc[code] = np.maximum(per_module.loc[code].to_numpy(), sim[i])
     return Proposal(tuple(rows), per_module.round(3))
@@ -210,8 +227,18 @@ def gap_reason(row: MappingRow) -> str:
     return "not covered" if row.coverage == NONE else "partial, with no note saying why that is acceptable"
 
 
-TOTALS_COLUMNS = ["Standard", "Type", "KSBs", "Reviewed", "Full", "Partial", "None", "Covered (reviewed)",
-                  "Still proposed", "Proposed as covered"]
+TOTALS_COLUMNS = [
+    "Standard",
+    "Type",
+    "KSBs",
+    "Reviewed",
+    "Full",
+    "Partial",
+    "None",
+    "Covered (reviewed)",
+    "Still proposed",
+    "Proposed as covered",
+]
 
 
 def totals(rows: Sequence[MappingRow]) -> pd.DataFrame:
@@ -222,18 +249,28 @@ def totals(rows: Sequence[MappingRow]) -> pd.DataFrame:
     as coverage ("Proposed as covered" says how many of those the tool would grade full or partial).
     """
     records = []
-    for (std, kind), group in itertools.groupby(sorted(rows, key=lambda r: (r.standard, KSB_KINDS.index(r.kind))),
-                                                key=lambda r: (r.standard, r.kind)):
+    for (std, kind), group in itertools.groupby(
+        sorted(rows, key=lambda r: (r.standard, KSB_KINDS.index(r.kind))), key=lambda r: (r.standard, r.kind)
+    ):
         group = list(group)
         done = [r for r in group if is_reviewed(r)]
         pending = [r for r in group if not is_reviewed(r)]
         grades = Counter(r.coverage for r in done)
         n = len(group)
-        records.append({"Standard": std, "Type": kind.capitalize(), "KSBs": n, "Reviewed": len(done),
-                        "Full": grades[FULL], "Partial": grades[PARTIAL], "None": grades[NONE],
-                        "Covered (reviewed)": f"{(grades[FULL] + grades[PARTIAL]) / n:.0%}" if n else "—",
-                        "Still proposed": len(pending),
-                        "Proposed as covered": sum(1 for r in pending if r.coverage != NONE)})
+        records.append(
+            {
+                "Standard": std,
+                "Type": kind.capitalize(),
+                "KSBs": n,
+                "Reviewed": len(done),
+                "Full": grades[FULL],
+                "Partial": grades[PARTIAL],
+                "None": grades[NONE],
+                "Covered (reviewed)": f"{(grades[FULL] + grades[PARTIAL]) / n:.0%}" if n else "—",
+                "Still proposed": len(pending),
+                "Proposed as covered": sum(1 for r in pending if r.coverage != NONE),
+            }
+        )
     return pd.DataFrame(records, columns=TOTALS_COLUMNS)
 
 
@@ -244,8 +281,10 @@ def review_summary(rows: Sequence[MappingRow]) -> str:
     done = sum(1 for r in rows if is_reviewed(r))
     if done == len(rows):
         return f"All {len(rows)} KSB rows have been reviewed by the team."
-    return (f"{done} of {len(rows)} KSB rows have been reviewed by the team; the other {len(rows) - done} are still "
-            "the tool's proposals and are not counted as covered.")
+    return (
+        f"{done} of {len(rows)} KSB rows have been reviewed by the team; the other {len(rows) - done} are still "
+        "the tool's proposals and are not counted as covered."
+    )
 
 
 def gaps(rows: Sequence[MappingRow]) -> list[MappingRow]:
@@ -269,13 +308,30 @@ def by_duty(rows: Sequence[MappingRow], standards: Sequence[StandardContent]) ->
             linked = [grade_of.get((std.reference, c)) for c in duty.ksbs]
             linked = [g for g in linked if g]
             counts = Counter(linked)
-            status = ("no KSBs linked" if not linked else "covered" if counts[FULL] == len(linked)
-                      else "gaps" if counts[NONE] else "partly covered")
-            records.append({"Standard": std.reference, "Duty": duty.code, "Description": duty.text,
-                            "KSBs": ", ".join(duty.ksbs), "Full": counts[FULL], "Partial": counts[PARTIAL],
-                            "None": counts[NONE], "Status": status})
-    return pd.DataFrame(records, columns=["Standard", "Duty", "Description", "KSBs", "Full", "Partial", "None",
-                                          "Status"])
+            status = (
+                "no KSBs linked"
+                if not linked
+                else "covered"
+                if counts[FULL] == len(linked)
+                else "gaps"
+                if counts[NONE]
+                else "partly covered"
+            )
+            records.append(
+                {
+                    "Standard": std.reference,
+                    "Duty": duty.code,
+                    "Description": duty.text,
+                    "KSBs": ", ".join(duty.ksbs),
+                    "Full": counts[FULL],
+                    "Partial": counts[PARTIAL],
+                    "None": counts[NONE],
+                    "Status": status,
+                }
+            )
+    return pd.DataFrame(
+        records, columns=["Standard", "Duty", "Description", "KSBs", "Full", "Partial", "None", "Status"]
+    )
 
 
 def _covering_modules(rows: Sequence[MappingRow]) -> dict[tuple[str, str], set[str] | None]:
@@ -291,8 +347,13 @@ def _covering_modules(rows: Sequence[MappingRow]) -> dict[tuple[str, str], set[s
     return out
 
 
-def check_criteria(rows: Sequence[MappingRow], modules: Sequence[Module], standard_levels: Mapping[str, int],
-                   options_to_choose: int | None = None, partial_lists: Iterable[str] = ()) -> list[Check]:
+def check_criteria(
+    rows: Sequence[MappingRow],
+    modules: Sequence[Module],
+    standard_levels: Mapping[str, int],
+    options_to_choose: int | None = None,
+    partial_lists: Iterable[str] = (),
+) -> list[Check]:
     """Return the approval criteria checks: coverage, core plus every choice of options, module levels.
 
     `partial_lists` names standards whose KSB list is known to be partial: their coverage is never
@@ -304,89 +365,182 @@ def check_criteria(rows: Sequence[MappingRow], modules: Sequence[Module], standa
     pending = [r for r in rows if not is_reviewed(r)]
     partial = sorted({r.standard for r in rows} & set(partial_lists))
     if partial and not uncovered:
-        checks.append(Check("Every KSB covered or justified", "warn",
-                            f"Cannot be confirmed: the KSB list of {', '.join(partial)} is partial, so KSBs missing "
-                            "from it are not checked. Import the full list from the standard's page."))
+        checks.append(
+            Check(
+                "Every KSB covered or justified",
+                "warn",
+                f"Cannot be confirmed: the KSB list of {', '.join(partial)} is partial, so KSBs missing "
+                "from it are not checked. Import the full list from the standard's page.",
+            )
+        )
     elif not rows:
         checks.append(Check("Every KSB covered or justified", "n/a", "No KSBs to check."))
     elif uncovered:
-        checks.append(Check("Every KSB covered or justified", "fail",
-                            f"{len(uncovered)} KSB(s) not covered: " + ", ".join(f"{r.standard} {r.code}" for r in uncovered[:15])))
+        checks.append(
+            Check(
+                "Every KSB covered or justified",
+                "fail",
+                f"{len(uncovered)} KSB(s) not covered: " + ", ".join(f"{r.standard} {r.code}" for r in uncovered[:15]),
+            )
+        )
     elif unjustified:
-        checks.append(Check("Every KSB covered or justified", "warn",
-                            f"{len(unjustified)} partial KSB(s) need a note saying why partial coverage is acceptable "
-                            "(e.g. better delivered in the workplace): "
-                            + ", ".join(f"{r.standard} {r.code}" for r in unjustified[:15])))
+        checks.append(
+            Check(
+                "Every KSB covered or justified",
+                "warn",
+                f"{len(unjustified)} partial KSB(s) need a note saying why partial coverage is acceptable "
+                "(e.g. better delivered in the workplace): "
+                + ", ".join(f"{r.standard} {r.code}" for r in unjustified[:15]),
+            )
+        )
     elif pending:
-        checks.append(Check("Every KSB covered or justified", "warn",
-                            f"Cannot be confirmed yet: {len(pending)} of {len(rows)} KSB(s) are still the tool's "
-                            "proposals. Accept, change or reject each one."))
+        checks.append(
+            Check(
+                "Every KSB covered or justified",
+                "warn",
+                f"Cannot be confirmed yet: {len(pending)} of {len(rows)} KSB(s) are still the tool's "
+                "proposals. Accept, change or reject each one.",
+            )
+        )
     else:
-        checks.append(Check("Every KSB covered or justified", "pass",
-                            f"All {len(rows)} KSBs are reviewed and covered in full, or in part with a reason."))
+        checks.append(
+            Check(
+                "Every KSB covered or justified",
+                "pass",
+                f"All {len(rows)} KSBs are reviewed and covered in full, or in part with a reason.",
+            )
+        )
 
     optional = [m.code for m in modules if not m.core]
     covering = _covering_modules(rows)
     if not optional:
-        checks.append(Check("Core plus every choice of options covers the standard", "n/a",
-                            "No optional modules: the core is the whole programme."))
+        checks.append(
+            Check(
+                "Core plus every choice of options covers the standard",
+                "n/a",
+                "No optional modules: the core is the whole programme.",
+            )
+        )
     elif not options_to_choose or options_to_choose < 1:
-        checks.append(Check("Core plus every choice of options covers the standard", "warn",
-                            f"{len(optional)} optional module(s): say how many a student chooses to check every combination."))
+        checks.append(
+            Check(
+                "Core plus every choice of options covers the standard",
+                "warn",
+                f"{len(optional)} optional module(s): say how many a student chooses to check every combination.",
+            )
+        )
     else:
         core = {m.code for m in modules if m.core}
         k = min(options_to_choose, len(optional))
         combos = math.comb(len(optional), k)
         if combos > MAX_OPTION_SETS:
-            checks.append(Check("Core plus every choice of options covers the standard", "warn",
-                                f"{combos:,} combinations of {k} from {len(optional)} options: too many to check one by one."))
+            checks.append(
+                Check(
+                    "Core plus every choice of options covers the standard",
+                    "warn",
+                    f"{combos:,} combinations of {k} from {len(optional)} options: too many to check one by one.",
+                )
+            )
         else:
             failing = []
             for choice in itertools.combinations(optional, k):
                 taken = core | set(choice)
-                missing = [key for key, mods in covering.items()
-                           if mods is not None and mods and not (mods & taken)]
+                missing = [key for key, mods in covering.items() if mods is not None and mods and not (mods & taken)]
                 if missing:
                     failing.append((choice, missing))
             if failing:
                 choice, missing = failing[0]
-                checks.append(Check("Core plus every choice of options covers the standard", "fail",
-                                    f"{len(failing)} of {combos} choices of {k} option(s) leave KSBs uncovered; e.g. "
-                                    f"{', '.join(choice)} misses " + ", ".join(f"{s} {c}" for s, c in missing[:10]) + "."))
+                checks.append(
+                    Check(
+                        "Core plus every choice of options covers the standard",
+                        "fail",
+                        f"{len(failing)} of {combos} choices of {k} option(s) leave KSBs uncovered; e.g. "
+                        f"{', '.join(choice)} misses " + ", ".join(f"{s} {c}" for s, c in missing[:10]) + ".",
+                    )
+                )
             else:
-                checks.append(Check("Core plus every choice of options covers the standard", "pass",
-                                    f"All {combos} choices of {k} from {len(optional)} option(s) keep every covered KSB covered."))
+                checks.append(
+                    Check(
+                        "Core plus every choice of options covers the standard",
+                        "pass",
+                        f"All {combos} choices of {k} from {len(optional)} option(s) keep every covered KSB covered.",
+                    )
+                )
 
     levels = [m.level for m in modules if m.level is not None]
     outside = [m for m in modules if m.level is not None and m.level not in HTQ_LEVELS]
     if not levels:
         checks.append(Check("Module levels fit the standard", "warn", "No module has a level: add levels to check."))
     elif outside:
-        checks.append(Check("Module levels fit the standard", "fail",
-                            "Modules outside levels 4-5 in an HTQ: " + ", ".join(f"{m.code} (level {m.level})" for m in outside)))
+        checks.append(
+            Check(
+                "Module levels fit the standard",
+                "fail",
+                "Modules outside levels 4-5 in an HTQ: " + ", ".join(f"{m.code} (level {m.level})" for m in outside),
+            )
+        )
     else:
         needs_five = [s for s, lvl in standard_levels.items() if lvl == 5]
         evidencing = {e.module for r in rows if r.standard in needs_five for e in r.evidence}
         level5 = {m.code for m in modules if m.level == 5}
         if needs_five and not (evidencing & level5):
-            checks.append(Check("Module levels fit the standard", "warn",
-                                f"{', '.join(needs_five)} is a level 5 standard but no level 5 module evidences its KSBs."))
+            checks.append(
+                Check(
+                    "Module levels fit the standard",
+                    "warn",
+                    f"{', '.join(needs_five)} is a level 5 standard but no level 5 module evidences its KSBs.",
+                )
+            )
         else:
-            checks.append(Check("Module levels fit the standard", "pass",
-                                f"Modules are at levels {', '.join(str(v) for v in sorted(set(levels)))}; standards at "
-                                + ", ".join(f"{s} level {lvl}" for s, lvl in standard_levels.items()) + "."))
+            checks.append(
+                Check(
+                    "Module levels fit the standard",
+                    "pass",
+                    f"Modules are at levels {', '.join(str(v) for v in sorted(set(levels)))}; standards at "
+                    + ", ".join(f"{s} level {lvl}" for s, lvl in standard_levels.items())
+                    + ".",
+                )
+            )
     return checks
 
 
 def rows_frame(rows: Sequence[MappingRow]) -> pd.DataFrame:
     """Return the mapping as a table for people: one row per KSB, evidence written out."""
-    return pd.DataFrame([{
-        "Standard": r.standard, "Type": r.kind.capitalize(), "Code": r.code, "Statement": r.statement,
-        "Coverage": r.coverage, "Proposed": r.proposed, "Score": r.score, "Confidence": r.confidence,
-        "Evidence": "\n".join(f"{e.module}: {e.outcome} ({e.score:.2f})" for e in r.evidence),
-        "Decision": r.decision, "Notes": r.notes, "Decided by": r.decided_by, "Decided at": r.decided_at,
-    } for r in rows], columns=["Standard", "Type", "Code", "Statement", "Coverage", "Proposed", "Score", "Confidence",
-                               "Evidence", "Decision", "Notes", "Decided by", "Decided at"])
+    return pd.DataFrame(
+        [
+            {
+                "Standard": r.standard,
+                "Type": r.kind.capitalize(),
+                "Code": r.code,
+                "Statement": r.statement,
+                "Coverage": r.coverage,
+                "Proposed": r.proposed,
+                "Score": r.score,
+                "Confidence": r.confidence,
+                "Evidence": "\n".join(f"{e.module}: {e.outcome} ({e.score:.2f})" for e in r.evidence),
+                "Decision": r.decision,
+                "Notes": r.notes,
+                "Decided by": r.decided_by,
+                "Decided at": r.decided_at,
+            }
+            for r in rows
+        ],
+        columns=[
+            "Standard",
+            "Type",
+            "Code",
+            "Statement",
+            "Coverage",
+            "Proposed",
+            "Score",
+            "Confidence",
+            "Evidence",
+            "Decision",
+            "Notes",
+            "Decided by",
+            "Decided at",
+        ],
+    )
 
 
 def standards_from_rows(rows: Sequence[MappingRow]) -> list[StandardContent]:
@@ -396,7 +550,14 @@ def standards_from_rows(rows: Sequence[MappingRow]) -> list[StandardContent]:
     by_standard: dict[str, list[MappingRow]] = {}
     for r in rows:
         by_standard.setdefault(r.standard, []).append(r)
-    return [StandardContent(reference=ref, title=ref, version=group[0].version, complete=False,
-                            ksbs=tuple(Ksb(r.code, r.kind, r.statement) for r in group),
-                            source="re-opened KSB mapping sheet")
-            for ref, group in by_standard.items()]
+    return [
+        StandardContent(
+            reference=ref,
+            title=ref,
+            version=group[0].version,
+            complete=False,
+            ksbs=tuple(Ksb(r.code, r.kind, r.statement) for r in group),
+            source="re-opened KSB mapping sheet",
+        )
+        for ref, group in by_standard.items()
+    ]

@@ -38,7 +38,7 @@ def _split_title(text: str) -> tuple[str, str]:
     for i, line in enumerate(lines):
         clean = line.strip().lstrip("#").strip()
         if clean:
-            return clean[:300], "\n".join(lines[i + 1:]).strip()
+            return clean[:300], "\n".join(lines[i + 1 :]).strip()
     return "", ""
 
 
@@ -91,8 +91,10 @@ def _style_id(paragraph: object) -> str:
 
 def _docx(blob: bytes, name: str) -> Document:
     if blob.startswith(_OLE_MAGIC):
-        raise DocumentError(f"{name} is password-protected or in the old Word (.doc) format. Remove the password "
-                            "or save it as a .docx, then upload it again.")
+        raise DocumentError(
+            f"{name} is password-protected or in the old Word (.doc) format. Remove the password "
+            "or save it as a .docx, then upload it again."
+        )
     try:
         import docx  # python-docx
 
@@ -154,8 +156,9 @@ def _pdf(blob: bytes, name: str) -> Document:
     try:
         reader = PdfReader(io.BytesIO(blob))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise DocumentError(f"{name} is password-protected. Remove the password (or print it to a new PDF) and "
-                                "upload it again.")
+            raise DocumentError(
+                f"{name} is password-protected. Remove the password (or print it to a new PDF) and upload it again."
+            )
         pages = [page.extract_text() or "" for page in reader.pages]
     except DocumentError:
         raise
@@ -165,8 +168,9 @@ def _pdf(blob: bytes, name: str) -> Document:
         raise DocumentError(f"{name} could not be read as a PDF: {exc}.") from exc
     text = "\n".join(pages)
     if not text.strip():
-        raise DocumentError(f"{name} has no text layer (it may be a scanned image). Upload the Word version, or "
-                            "paste the text.")
+        raise DocumentError(
+            f"{name} has no text layer (it may be a scanned image). Upload the Word version, or paste the text."
+        )
     text, warnings = _limit(text, name)
     title, body = _split_title(text)
     return Document(title, body, warnings)
@@ -179,8 +183,10 @@ def read_bytes(blob: bytes, filename: str) -> Document:
     if suffix not in SUFFIXES:
         raise DocumentError(f"{name} is a {suffix or 'suffix-less'} file; upload .txt, .md, .docx or .pdf.")
     if len(blob) > MAX_BYTES:
-        raise DocumentError(f"{name} is {len(blob) / 1024 / 1024:.1f} MB, more than the {MAX_BYTES // 1024 // 1024} MB "
-                            "this tool reads. Upload the programme specification alone.")
+        raise DocumentError(
+            f"{name} is {len(blob) / 1024 / 1024:.1f} MB, more than the {MAX_BYTES // 1024 // 1024} MB "
+            "this tool reads. Upload the programme specification alone."
+        )
     if not blob.strip():
         raise DocumentError(f"{name} is empty.")
     if suffix == ".docx":
@@ -205,8 +211,10 @@ def file_bytes(path: Path) -> bytes:
     if path.is_dir():
         raise DocumentError(f"“{path}” is a folder, not a file.")
     if size > MAX_BYTES:
-        raise DocumentError(f"“{path.name}” is {size / 1024 / 1024:.1f} MB, more than the "
-                            f"{MAX_BYTES // 1024 // 1024} MB this tool reads.")
+        raise DocumentError(
+            f"“{path.name}” is {size / 1024 / 1024:.1f} MB, more than the "
+            f"{MAX_BYTES // 1024 // 1024} MB this tool reads."
+        )
     with path.open("rb") as handle:  # a pipe or a device reports size 0: never read more than the limit
         return read_bounded(handle, f"“{path.name}”")
 

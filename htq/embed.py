@@ -223,13 +223,13 @@ class ContextualEmbedder:
         encoded = [self.ids(t) for t in texts]
         order = sorted((i for i, e in enumerate(encoded) if len(e) > 2), key=lambda i: len(encoded[i]))
         for start in range(0, len(order), BATCH_SIZE):
-            batch = order[start:start + BATCH_SIZE]
+            batch = order[start : start + BATCH_SIZE]
             width = max(len(encoded[i]) for i in batch)
             ids = np.full((len(batch), width), self._pad, dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
             for row, i in enumerate(batch):
-                ids[row, :len(encoded[i])] = encoded[i]
-                mask[row, :len(encoded[i])] = 1
+                ids[row, : len(encoded[i])] = encoded[i]
+                mask[row, : len(encoded[i])] = 1
             feed = {"input_ids": ids, "attention_mask": mask}
             if "token_type_ids" in self._inputs:
                 feed["token_type_ids"] = np.zeros_like(ids)

@@ -8,6 +8,7 @@ and checksum and a digest of the texts it embedded; a changed model or snapshot 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -96,15 +97,19 @@ def _digest(items: Sequence[str]) -> str:
 def digest_for(occupations: Sequence[Occupation], content: dict[str, StandardContent]) -> str:
     """Return the digest of the texts these occupations would be embedded from."""
     docs, sents = _texts(occupations, content)
-    return _digest([_item_digest(o.code, d, ss) for o, d, ss in zip(occupations, docs, sents)])
+    return _digest([_item_digest(o.code, d, ss) for o, d, ss in zip(occupations, docs, sents, strict=True)])
 
 
-def compute(occupations: Sequence[Occupation], content: dict[str, StandardContent],
-            embedder: ContextualEmbedder, reuse: StandardVectors | None = None) -> StandardVectors:
+def compute(
+    occupations: Sequence[Occupation],
+    content: dict[str, StandardContent],
+    embedder: ContextualEmbedder,
+    reuse: StandardVectors | None = None,
+) -> StandardVectors:
     """Return the vectors of the occupations' documents and sentences, reusing those of `reuse` whose
     texts are unchanged (a refresh re-embeds only what changed; a few seconds per hundred standards)."""
     docs, sents = _texts(occupations, content)
-    items = [_item_digest(o.code, d, ss) for o, d, ss in zip(occupations, docs, sents)]
+    items = [_item_digest(o.code, d, ss) for o, d, ss in zip(occupations, docs, sents, strict=True)]
     known = {}
     if reuse is not None and reuse.model_sha256 == embedder.checksum:
         known = {item: k for k, item in enumerate(reuse.items)}
@@ -117,14 +122,22 @@ def compute(occupations: Sequence[Occupation], content: dict[str, StandardConten
     start = 0
     for row, k in enumerate(todo):
         doc_vectors[k] = new_docs[row]
-        sentence_vectors[k] = flat_vectors[start:start + len(sents[k])]
+        sentence_vectors[k] = flat_vectors[start : start + len(sents[k])]
         start += len(sents[k])
     for k, item in enumerate(items):
         if item in known:
             doc_vectors[k] = reuse.documents[known[item]]
             sentence_vectors[k] = reuse.sentence_vectors[known[item]]
-    return StandardVectors(tuple(o.code for o in occupations), doc_vectors, tuple(tuple(ss) for ss in sents),
-                           tuple(sentence_vectors), embedder.name, embedder.checksum, _digest(items), tuple(items))
+    return StandardVectors(
+        tuple(o.code for o in occupations),
+        doc_vectors,
+        tuple(tuple(ss) for ss in sents),
+        tuple(sentence_vectors),
+        embedder.name,
+        embedder.checksum,
+        _digest(items),
+        tuple(items),
+    )
 
 
 def save(vectors: StandardVectors, folder: Path) -> Path:
@@ -134,10 +147,18 @@ def save(vectors: StandardVectors, folder: Path) -> Path:
     stacked = (np.vstack(vectors.sentence_vectors) if lengths.sum() else np.zeros((0, dims))).astype(np.float16)
     buffer = io.BytesIO()
     np.savez_compressed(
-        buffer, format=np.array(FORMAT), codes=np.array(vectors.codes), documents=vectors.documents.astype(np.float16),
-        lengths=lengths, sentences=stacked, sentence_text=np.array([s for ss in vectors.sentence_text for s in ss]),
-        model=np.array(vectors.model), model_sha256=np.array(vectors.model_sha256), digest=np.array(vectors.digest),
-        items=np.array(vectors.items))
+        buffer,
+        format=np.array(FORMAT),
+        codes=np.array(vectors.codes),
+        documents=vectors.documents.astype(np.float16),
+        lengths=lengths,
+        sentences=stacked,
+        sentence_text=np.array([s for ss in vectors.sentence_text for s in ss]),
+        model=np.array(vectors.model),
+        model_sha256=np.array(vectors.model_sha256),
+        digest=np.array(vectors.digest),
+        items=np.array(vectors.items),
+    )
     path = Path(folder) / FILE_NAME
     tmp = path.with_name(f".{FILE_NAME}.{secrets.token_hex(4)}")
     with open(tmp, "wb") as fh:
@@ -160,31 +181,44 @@ def read(folder: Path) -> StandardVectors | None:
             flat_text = [str(s) for s in raw["sentence_text"]]
             vectors, texts, start = [], [], 0
             for n in lengths:
-                vectors.append(flat[start:start + n])
-                texts.append(tuple(flat_text[start:start + n]))
+                vectors.append(flat[start : start + n])
+                texts.append(tuple(flat_text[start : start + n]))
                 start += n
-            return StandardVectors(tuple(str(c) for c in raw["codes"]), raw["documents"].astype(np.float32),
-                                   tuple(texts), tuple(vectors), str(raw["model"]), str(raw["model_sha256"]),
-                                   str(raw["digest"]), tuple(str(i) for i in raw["items"]))
+            return StandardVectors(
+                tuple(str(c) for c in raw["codes"]),
+                raw["documents"].astype(np.float32),
+                tuple(texts),
+                tuple(vectors),
+                str(raw["model"]),
+                str(raw["model_sha256"]),
+                str(raw["digest"]),
+                tuple(str(i) for i in raw["items"]),
+            )
     except (OSError, KeyError, ValueError):
         return None
 
 
-def current(occupations: Sequence[Occupation], content: dict[str, StandardContent],
-            embedder: ContextualEmbedder, folder: Path | None, reuse: StandardVectors | None = None) -> StandardVectors:
+def current(
+    occupations: Sequence[Occupation],
+    content: dict[str, StandardContent],
+    embedder: ContextualEmbedder,
+    folder: Path | None,
+    reuse: StandardVectors | None = None,
+) -> StandardVectors:
     """Return vectors for these occupations: the stored ones when model and texts are unchanged, else
     new ones (re-embedding only changed standards, reusing `reuse`'s vectors where given), saved back to
     the folder when it is writable (a read-only install just keeps them in memory)."""
     stored = read(folder) if folder is not None else None
-    if stored is not None and stored.digest == digest_for(occupations, content) \
-            and stored.model_sha256 == embedder.checksum:
+    if (
+        stored is not None
+        and stored.digest == digest_for(occupations, content)
+        and stored.model_sha256 == embedder.checksum
+    ):
         return stored
     fresh = compute(occupations, content, embedder, stored if stored is not None and stored.items else reuse)
     if folder is not None:
-        try:
+        with contextlib.suppress(OSError):
             save(fresh, folder)
-        except OSError:
-            pass
     return fresh
 
 

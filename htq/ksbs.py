@@ -43,12 +43,24 @@ def content(reference: str, title: str, ksbs: list[Ksb], source: str, version: s
     twice = [c for c, n in seen.items() if n > 1]
     if twice:
         raise KsbError(f"The KSB list for {reference} has these codes more than once: {', '.join(twice[:8])}.")
-    return StandardContent(reference=reference, title=title, version=version, complete=False,
-                           ksbs=tuple(ksbs), source=source, note="Imported by the user; completeness not checked.")
+    return StandardContent(
+        reference=reference,
+        title=title,
+        version=version,
+        complete=False,
+        ksbs=tuple(ksbs),
+        source=source,
+        note="Imported by the user; completeness not checked.",
+    )
 
 
-def from_rows(rows: list[Mapping[str, object]], reference: str, title: str = "", where: str = "The sheet",
-              version: str | None = None) -> StandardContent:
+def from_rows(
+    rows: list[Mapping[str, object]],
+    reference: str,
+    title: str = "",
+    where: str = "The sheet",
+    version: str | None = None,
+) -> StandardContent:
     """Return the KSBs in sheet rows with a code column and a statement column."""
     if not rows:
         raise KsbError(f"{where} has no rows.")
@@ -56,8 +68,10 @@ def from_rows(rows: list[Mapping[str, object]], reference: str, title: str = "",
     code_col, text_col = _find(headers, CODE_COLUMNS), _find(headers, TEXT_COLUMNS)
     missing = [name for name, col in (("code", code_col), ("statement", text_col)) if col is None]
     if missing:
-        raise KsbError(f"{where} has no {' and no '.join(missing)} column (found: "
-                       f"{', '.join(str(h) for h in headers)}). Name them “Code” and “Statement”.")
+        raise KsbError(
+            f"{where} has no {' and no '.join(missing)} column (found: "
+            f"{', '.join(str(h) for h in headers)}). Name them “Code” and “Statement”."
+        )
     ksbs = []
     for n, row in enumerate(rows, start=2):
         raw_code, text = str(row.get(code_col) or "").strip(), " ".join(str(row.get(text_col) or "").split())
@@ -109,16 +123,21 @@ def provenance(content: StandardContent, standard_version: str | None) -> list[s
     is, which version it is against the standard's current one, and whether it is complete."""
     out = []
     if content.version and standard_version and content.version != standard_version:
-        out.append(f"These KSBs are version {content.version}; the standard is now at version {standard_version} — "
-                   "check the official page before submitting.")
+        out.append(
+            f"These KSBs are version {content.version}; the standard is now at version {standard_version} — "
+            "check the official page before submitting."
+        )
     elif not content.version:
         now = f"; the standard is now at version {standard_version}" if standard_version else ""
-        out.append(f"The source of these KSBs does not say which version of the standard they belong to{now} — "
-                   "check the official page before submitting.")
+        out.append(
+            f"The source of these KSBs does not say which version of the standard they belong to{now} — "
+            "check the official page before submitting."
+        )
     if not content.complete:
         what = f" Missing: {content.note}" if content.note else ""
-        out.append(f"This list is partial, so coverage of {content.reference} can never be shown as complete "
-                   f"from it.{what}")
+        out.append(
+            f"This list is partial, so coverage of {content.reference} can never be shown as complete from it.{what}"
+        )
     if content.source.startswith(THIRD_PARTY):
         out.append(content.source if content.source.endswith(".") else content.source + ".")
     return out
@@ -130,8 +149,13 @@ def blank_sheet_xlsx(reference: str, title: str) -> bytes:
 
     from htq.report import write_workbook
 
-    about = pd.DataFrame({"About": [
-        f"KSBs of {reference} {title}".strip(),
-        "Copy each knowledge (K), skill (S) and behaviour (B) statement from the standard's page on the Skills "
-        "England website, one per row, then import this file on the KSB coverage page."]})
+    about = pd.DataFrame(
+        {
+            "About": [
+                f"KSBs of {reference} {title}".strip(),
+                "Copy each knowledge (K), skill (S) and behaviour (B) statement from the standard's page on the Skills "
+                "England website, one per row, then import this file on the KSB coverage page.",
+            ]
+        }
+    )
     return write_workbook({"KSBs": pd.DataFrame(columns=["Code", "Type", "Statement"]), "About": about})

@@ -17,8 +17,14 @@ import pandas as pd
 from htq.model import SOURCE_STANDARDS_API, Occupation, VersionDates
 
 IN_REVISION, RETIRED, PAUSED, IN_DEVELOPMENT, CURRENT, NO_STANDARD, UNKNOWN = (
-    "in revision", "retired or withdrawn", "paused", "in development", "approved for delivery", "no standard yet",
-    "unknown")
+    "in revision",
+    "retired or withdrawn",
+    "paused",
+    "in development",
+    "approved for delivery",
+    "no standard yet",
+    "unknown",
+)
 UNKNOWN_DATE = "unknown"
 REFRESH_BRINGS = "not in this snapshot (a refresh from the standards API records it)"
 
@@ -61,8 +67,11 @@ def _value(value: str | None, missing: str = UNKNOWN_DATE) -> str:
     return value if value else missing
 
 
-_VERSION_DATES = (("first start date", "earliest_start"), ("last date for new starts", "latest_start"),
-                  ("last end date", "latest_end"))
+_VERSION_DATES = (
+    ("first start date", "earliest_start"),
+    ("last date for new starts", "latest_start"),
+    ("last end date", "latest_end"),
+)
 
 
 def review_facts(occ: Occupation, source_names: dict[str, str]) -> pd.DataFrame:
@@ -94,10 +103,18 @@ def review_facts(occ: Occupation, source_names: dict[str, str]) -> pd.DataFrame:
 
 def versions_table(occ: Occupation) -> pd.DataFrame:
     """Return every version the standards API listed, with its start and end dates."""
-    return pd.DataFrame([{"Version": v.version, "First start date": _value(v.earliest_start),
-                          "Last date for new starts": v.latest_start or "none set",
-                          "Last end date": v.latest_end or "none set"} for v in occ.version_dates],
-                        columns=["Version", "First start date", "Last date for new starts", "Last end date"])
+    return pd.DataFrame(
+        [
+            {
+                "Version": v.version,
+                "First start date": _value(v.earliest_start),
+                "Last date for new starts": v.latest_start or "none set",
+                "Last end date": v.latest_end or "none set",
+            }
+            for v in occ.version_dates
+        ],
+        columns=["Version", "First start date", "Last date for new starts", "Last end date"],
+    )
 
 
 def closing_note(occ: Occupation, version: str | None, today: date | None = None) -> str | None:
@@ -116,9 +133,18 @@ def schedule_table(occupations: Sequence[Occupation], today: date | None = None)
     rows = []
     for occ in occupations:
         now = current_dates(occ)
-        rows.append({"Standard": occ.reference or occ.code, "Title": occ.title, "Stage": stage(occ),
-                     "Version": _value(occ.version), "Last updated": _value(last_updated(occ)),
-                     "New starts on this version until": (now.latest_start or "none set") if now else UNKNOWN_DATE,
-                     "Note": closing_note(occ, occ.version, today) or ""})
-    return pd.DataFrame(rows, columns=["Standard", "Title", "Stage", "Version", "Last updated",
-                                       "New starts on this version until", "Note"])
+        rows.append(
+            {
+                "Standard": occ.reference or occ.code,
+                "Title": occ.title,
+                "Stage": stage(occ),
+                "Version": _value(occ.version),
+                "Last updated": _value(last_updated(occ)),
+                "New starts on this version until": (now.latest_start or "none set") if now else UNKNOWN_DATE,
+                "Note": closing_note(occ, occ.version, today) or "",
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["Standard", "Title", "Stage", "Version", "Last updated", "New starts on this version until", "Note"],
+    )

@@ -36,31 +36,136 @@ from htq import catalogue, embeddings
 from htq.embed import ContextualEmbedder, load_contextual
 from htq.model import HTQ_LEVELS, Occupation
 from htq.snapshot import Snapshot
-from htq.text import FieldIndex, FieldSpec, stem, surface_forms, terms, words
+from htq.text import FieldIndex, FieldSpec, stem, surface_forms, words
 
 if TYPE_CHECKING:
     import pandas as pd
 
 # Words that name the form of study, not its subject: ignored in the programme and the standards.
-FORM_WORDS = frozenset(stem(w) for w in """
-    fdsc fda fdeng hnc hnd btec pearson diploma certificate degree foundation higher national
-    apprenticeship apprenticeships apprentice apprentices programme course module modules level
-    student students learner learners credit credits semester semesters ucas tuition campus
-    coursework lecture lectures seminar seminars tutorial tutorials timetable""".split())
+FORM_WORDS = frozenset(
+    stem(w)
+    for w in [
+        "fdsc",
+        "fda",
+        "fdeng",
+        "hnc",
+        "hnd",
+        "btec",
+        "pearson",
+        "diploma",
+        "certificate",
+        "degree",
+        "foundation",
+        "higher",
+        "national",
+        "apprenticeship",
+        "apprenticeships",
+        "apprentice",
+        "apprentices",
+        "programme",
+        "course",
+        "module",
+        "modules",
+        "level",
+        "student",
+        "students",
+        "learner",
+        "learners",
+        "credit",
+        "credits",
+        "semester",
+        "semesters",
+        "ucas",
+        "tuition",
+        "campus",
+        "coursework",
+        "lecture",
+        "lectures",
+        "seminar",
+        "seminars",
+        "tutorial",
+        "tutorials",
+        "timetable",
+    ]
+)
 # Words a title may hold without naming a subject: a title of only these is ignored.
-GENERIC_TITLE_WORDS = FORM_WORDS | frozenset(stem(w) for w in """
-    fd certhe diphe cert dip certification diplomas degrees certificates qualification qualifications
-    award awards ncfe cache cmi aat sfj highfield nocn cpcab biiab cskills england levels
-    specification specifications overview introduction about summary description handbook details
-    information structure outline syllabus prospectus page content contents document draft
-    programmes courses unit units studies study applied general integrated technical professional
-    arts science practice modular education he hons ba bsc msc year""".split())
+GENERIC_TITLE_WORDS = FORM_WORDS | frozenset(
+    stem(w)
+    for w in [
+        "fd",
+        "certhe",
+        "diphe",
+        "cert",
+        "dip",
+        "certification",
+        "diplomas",
+        "degrees",
+        "certificates",
+        "qualification",
+        "qualifications",
+        "award",
+        "awards",
+        "ncfe",
+        "cache",
+        "cmi",
+        "aat",
+        "sfj",
+        "highfield",
+        "nocn",
+        "cpcab",
+        "biiab",
+        "cskills",
+        "england",
+        "levels",
+        "specification",
+        "specifications",
+        "overview",
+        "introduction",
+        "about",
+        "summary",
+        "description",
+        "handbook",
+        "details",
+        "information",
+        "structure",
+        "outline",
+        "syllabus",
+        "prospectus",
+        "page",
+        "content",
+        "contents",
+        "document",
+        "draft",
+        "programmes",
+        "courses",
+        "unit",
+        "units",
+        "studies",
+        "study",
+        "applied",
+        "general",
+        "integrated",
+        "technical",
+        "professional",
+        "arts",
+        "science",
+        "practice",
+        "modular",
+        "education",
+        "he",
+        "hons",
+        "ba",
+        "bsc",
+        "msc",
+        "year",
+    ]
+)
 
 FIELD_WEIGHTS = {"title": 4.0, "job_titles": 2.0, "keywords": 1.0, "summary": 1.0}
 FIELD_LABELS = {"title": "title", "job_titles": "job titles", "keywords": "keywords", "summary": "overview and summary"}
 DENSE_WEIGHT = 0.4
 TITLE_REPEAT = 1
-PRECEDENT_WEIGHT = 0.6        # for a title with little text
+PRECEDENT_WEIGHT = 0.6  # for a title with little text
 # Once the programme's own text has RICH_TEXT_TERMS subject words, precedent (which rests on the
 # title alone) only breaks near ties: on the development set it added nothing, and at 0.2 a
 # misleading title could outrank what the text teaches.
@@ -77,9 +182,31 @@ PROGRESSION_SHARE = 0.25
 # A word is shown as "in common" only where it is distinctive: in at most this share of standards.
 DISTINCTIVE_SHARE = 0.15
 # Words any occupation's text may use about whom it serves or how: never shown as "words in common".
-GENERIC_WORDS = frozenset(stem(w) for w in """
-    user users client clients customer customers people person organisation organisations stakeholder
-    stakeholders team teams work working role roles service services""".split())
+GENERIC_WORDS = frozenset(
+    stem(w)
+    for w in [
+        "user",
+        "users",
+        "client",
+        "clients",
+        "customer",
+        "customers",
+        "people",
+        "person",
+        "organisation",
+        "organisations",
+        "stakeholder",
+        "stakeholders",
+        "team",
+        "teams",
+        "work",
+        "working",
+        "role",
+        "roles",
+        "service",
+        "services",
+    ]
+)
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 # Bands from the first candidate's lead over the next standard and its best cosine (bench/match_quality.py).
 HIGH_LEAD, MEDIUM_LEAD, MIN_COSINE = 0.12, 0.04, 0.35
@@ -185,16 +312,30 @@ class Candidate:
             "confidence": self.confidence,
             "level_fit": self.level_fit,
             "eligibility": {"verdict": self.eligibility, "reasons": list(self.eligibility_notes)},
-            "evidence": {"lexical": round(self.lexical, 4), "semantic": round(self.semantic, 4),
-                         "precedent": round(self.precedent, 4)},
+            "evidence": {
+                "lexical": round(self.lexical, 4),
+                "semantic": round(self.semantic, 4),
+                "precedent": round(self.precedent, 4),
+            },
             "reasons": [{"field": e.field, "terms": list(e.terms)} for e in self.reasons],
-            "passages": [{"passage": p.passage, "sentence": p.sentence, "similarity": round(p.similarity, 3)}
-                         for p in self.passages],
-            "precedents": [{"code": p.code, "title": p.title, "level": p.level,
-                            "similarity": round(p.similarity, 3), "occupations": list(p.occupations)}
-                           for p in self.precedents],
-            "options": [{"occupation": o.occupation, "title": o.title, "score": round(o.score, 4),
-                         "distinct": list(o.distinct)} for o in self.options],
+            "passages": [
+                {"passage": p.passage, "sentence": p.sentence, "similarity": round(p.similarity, 3)}
+                for p in self.passages
+            ],
+            "precedents": [
+                {
+                    "code": p.code,
+                    "title": p.title,
+                    "level": p.level,
+                    "similarity": round(p.similarity, 3),
+                    "occupations": list(p.occupations),
+                }
+                for p in self.precedents
+            ],
+            "options": [
+                {"occupation": o.occupation, "title": o.title, "score": round(o.score, 4), "distinct": list(o.distinct)}
+                for o in self.options
+            ],
         }
 
 
@@ -209,10 +350,12 @@ class Progression:
 
     def explanation(self, titles: dict[str, str]) -> str:
         """Return the suggestion in one sentence."""
-        return (f"The programme reads as occupational progression: {len(self.first_parts)} part(s) align best "
-                f"with {titles.get(self.first, self.first)} and {len(self.second_parts)} with "
-                f"{titles.get(self.second, self.second)}. An HTQ drawing KSBs from both standards may fit better "
-                "than either alone.")
+        return (
+            f"The programme reads as occupational progression: {len(self.first_parts)} part(s) align best "
+            f"with {titles.get(self.first, self.first)} and {len(self.second_parts)} with "
+            f"{titles.get(self.second, self.second)}. An HTQ drawing KSBs from both standards may fit better "
+            "than either alone."
+        )
 
 
 @dataclass(frozen=True)
@@ -225,7 +368,7 @@ class Result:
     scale: float = 1.0  # what the weighted evidence was divided by to give the scores
     precedent_weight: float = 0.0
     level: int | None = None  # the level used: chosen, or stated in the programme
-    level_source: str = ""    # "chosen", "stated in the title", "stated in the text" or ""
+    level_source: str = ""  # "chosen", "stated in the title", "stated in the text" or ""
     discounted: frozenset[int] = frozenset()  # standard levels discounted for this programme
     hidden: int = 0  # standards that cannot be applied against, left out above the last one shown
     dense_weight: float = DENSE_WEIGHT  # 0 when the model is unavailable
@@ -233,7 +376,7 @@ class Result:
 
 # Every programme page develops its learners' skills: the verb and "development" say nothing of the
 # subject (left in, they made Software developer a hub for unrelated pages); "developer" still counts.
-FORM_VERBS = frozenset("develop develops developed developing development developments".split())
+FORM_VERBS = frozenset(["develop", "develops", "developed", "developing", "development", "developments"])
 
 
 def subject_terms(text: str) -> list[str]:
@@ -291,8 +434,10 @@ def level_note(result: Result) -> str:
         return ""
     where = "chosen on the page" if result.level_source == "chosen" else result.level_source
     if not result.discounted:
-        return (f"Level {result.level} ({where}): a level 5 qualification may align to a level 4 or a level 5 "
-                "standard, so neither was discounted.")
+        return (
+            f"Level {result.level} ({where}): a level 5 qualification may align to a level 4 or a level 5 "
+            "standard, so neither was discounted."
+        )
     others = " and ".join(f"level {x}" for x in sorted(result.discounted))
     return f"Level {result.level} ({where}): {others} standards were discounted by {1 - OTHER_LEVEL:.0%}."
 
@@ -348,8 +493,14 @@ class MatchIndex:
     keys: list[str] = field(default_factory=list)  # per occupation: its standard (or its own code)
 
     @classmethod
-    def build(cls, snapshot: Snapshot, levels: Sequence[int] = HTQ_LEVELS, hold_out: Iterable[str] = (),
-              embedder: ContextualEmbedder | None | bool = True, folder: Path | None | bool = True) -> MatchIndex:
+    def build(
+        cls,
+        snapshot: Snapshot,
+        levels: Sequence[int] = HTQ_LEVELS,
+        hold_out: Iterable[str] = (),
+        embedder: ContextualEmbedder | None | bool = True,
+        folder: Path | None | bool = True,
+    ) -> MatchIndex:
         """Return the index over the snapshot's occupations at `levels`.
 
         `hold_out` names lexical fields left empty (for evaluation); `embedder=True` loads the
@@ -359,8 +510,9 @@ class MatchIndex:
         held = set(hold_out)
         occupations = [o for o in snapshot.data.occupations if o.level in levels]
         docs = [{k: ("" if k in held else v) for k, v in _lexical_doc(o).items()} for o in occupations]
-        fields = {f: FieldIndex([{f: d[f]} for d in docs], {f: FieldSpec(1.0)}, analyse=subject_terms)
-                  for f in FIELD_WEIGHTS}
+        fields = {
+            f: FieldIndex([{f: d[f]} for d in docs], {f: FieldSpec(1.0)}, analyse=subject_terms) for f in FIELD_WEIGHTS
+        }
         df: Counter[str] = Counter()
         for d in docs:
             df.update(set(subject_terms(" ".join(d.values()))))
@@ -370,25 +522,37 @@ class MatchIndex:
             for h in occ.htqs:
                 by_code.setdefault(h.code, (h.title, h.level, []))[2].append(occ.code)
         htqs = [(code, t, lvl, tuple(occs)) for code, (t, lvl, occs) in sorted(by_code.items())]
-        precedent = FieldIndex([{"title": t} for _, t, _, _ in htqs], {"title": FieldSpec(1.0, b=0.5)},
-                               analyse=subject_terms)
+        precedent = FieldIndex(
+            [{"title": t} for _, t, _, _ in htqs], {"title": FieldSpec(1.0, b=0.5)}, analyse=subject_terms
+        )
         notice = ""
         model: ContextualEmbedder | None = None
         if embedder is True:
             model, reason = load_contextual()
             if model is None:
-                notice = (f"Similar meaning is not used: {reason}. Standards are ranked on words in common "
-                          "and approved-HTQ precedent alone, which is less accurate on real programme text.")
+                notice = (
+                    f"Similar meaning is not used: {reason}. Standards are ranked on words in common "
+                    "and approved-HTQ precedent alone, which is less accurate on real programme text."
+                )
         elif embedder:
             model = embedder
         vectors = None
         if model is not None:
             place = snapshot.path if folder is True else (folder or None)
             vectors = embeddings.current(occupations, snapshot.data.content, model, place)
-        return cls(occupations, fields, precedent, htqs, distinctive, model, vectors, notice,
-                   [catalogue.eligibility(o) for o in occupations],
-                   {o.code: i for i, o in enumerate(occupations)},
-                   [o.reference or o.code for o in occupations])
+        return cls(
+            occupations,
+            fields,
+            precedent,
+            htqs,
+            distinctive,
+            model,
+            vectors,
+            notice,
+            [catalogue.eligibility(o) for o in occupations],
+            {o.code: i for i, o in enumerate(occupations)},
+            [o.reference or o.code for o in occupations],
+        )
 
     def lexical_raw(self, query: list[str]) -> np.ndarray:
         """Return the weighted BM25 of every occupation for stemmed query terms."""
@@ -451,8 +615,9 @@ def semantic_scores(index: MatchIndex, programme: Programme) -> np.ndarray:
     return _minmax(_dense(index, texts)[1])
 
 
-def precedent_scores(index: MatchIndex, programme: Programme,
-                     exclude: Iterable[str] = ()) -> tuple[np.ndarray, list[Precedent]]:
+def precedent_scores(
+    index: MatchIndex, programme: Programme, exclude: Iterable[str] = ()
+) -> tuple[np.ndarray, list[Precedent]]:
     """Return per-occupation precedent evidence (0..1) and the HTQs that gave it, most similar first."""
     excluded = set(exclude)
     query = title_terms(programme.title)
@@ -507,8 +672,12 @@ def confidence(lead: float, best_cosine: float | None) -> str:
 def confidence_words(band: str) -> str:
     """Return what a band means, in words, with how often it was right on real course pages."""
     right, n = BAND_RECORD[band]
-    record = (f" When the first candidate of a real course page was given this band in our tests, it was right "
-              f"{right} times in {n}." if n else "")
+    record = (
+        f" When the first candidate of a real course page was given this band in our tests, it was right "
+        f"{right} times in {n}."
+        if n
+        else ""
+    )
     meaning = {
         HIGH: "High confidence: this standard stands clearly ahead of the next one.",
         MEDIUM: "Medium confidence: this standard leads, but others are close; read the next few too.",
@@ -532,7 +701,9 @@ def _part_evidence(index: MatchIndex, parts: list[str]) -> np.ndarray:
     return (1 - DENSE_WEIGHT) * lexical + DENSE_WEIGHT * dense
 
 
-def _progression(index: MatchIndex, programme: Programme, shortlist: list[int], score: np.ndarray) -> Progression | None:
+def _progression(
+    index: MatchIndex, programme: Programme, shortlist: list[int], score: np.ndarray
+) -> Progression | None:
     """Return the first candidate and another standard when the programme's parts divide between them.
 
     Each part (a line of a few words: a module, an outcome) goes to the shortlisted standard it
@@ -545,7 +716,7 @@ def _progression(index: MatchIndex, programme: Programme, shortlist: list[int], 
     first = shortlist[0]
     evidence = _part_evidence(index, parts)
     winners: dict[int, list[str]] = {}
-    for part, row in zip(parts, evidence):
+    for part, row in zip(parts, evidence, strict=True):
         best, runner_up = sorted(shortlist, key=lambda i: -row[i])[:2]
         if row[best] > 0.25 and row[best] - row[runner_up] > 0.05:
             winners.setdefault(best, []).append(part)
@@ -554,11 +725,16 @@ def _progression(index: MatchIndex, programme: Programme, shortlist: list[int], 
         return None
     second, second_parts = others[0]
     counted = sum(len(v) for v in winners.values())
-    if (index.keys[first] == index.keys[second] or len(second_parts) < 2
-            or len(second_parts) / counted < PROGRESSION_SHARE or score[second] < 0.6 * score[first]):
+    if (
+        index.keys[first] == index.keys[second]
+        or len(second_parts) < 2
+        or len(second_parts) / counted < PROGRESSION_SHARE
+        or score[second] < 0.6 * score[first]
+    ):
         return None
-    return Progression(index.occupations[first].code, index.occupations[second].code,
-                       tuple(winners[first]), tuple(second_parts))
+    return Progression(
+        index.occupations[first].code, index.occupations[second].code, tuple(winners[first]), tuple(second_parts)
+    )
 
 
 def precedent_weight(programme: Programme) -> float:
@@ -615,22 +791,32 @@ def _excerpt(text: str, limit: int = 240) -> str:
 def _reasons(index: MatchIndex, i: int, query: set[str], forms: dict[str, str]) -> tuple[Evidence, ...]:
     out = []
     for f in FIELD_WEIGHTS:
-        hits = [t for t in index.fields[f].matched_terms(query, i).get(f, [])
-                if t in index.distinctive and t not in GENERIC_WORDS]
+        hits = [
+            t
+            for t in index.fields[f].matched_terms(query, i).get(f, [])
+            if t in index.distinctive and t not in GENERIC_WORDS
+        ]
         if hits:
             out.append(Evidence(FIELD_LABELS[f], tuple(dict.fromkeys(forms.get(t, t) for t in hits))[:8]))
     return tuple(out)
 
 
-def rank(index: MatchIndex, programme: Programme, top: int = 10, precedents: bool = True,
-         exclude_htqs: Iterable[str] = (), eligible_only: bool = True) -> Result:
+def rank(
+    index: MatchIndex,
+    programme: Programme,
+    top: int = 10,
+    precedents: bool = True,
+    exclude_htqs: Iterable[str] = (),
+    eligible_only: bool = True,
+) -> Result:
     """Return the best `top` standards for a programme, best first, with reasons, options, precedents
     and HTQ eligibility; standards that cannot be applied against are left out unless `eligible_only`
     is False (then they are listed, labelled)."""
     query = _programme_query(programme)
     if not query:
-        return Result((), None, ("The programme has no subject words to match on: add its title, overview or "
-                                 "modules.",))
+        return Result(
+            (), None, ("The programme has no subject words to match on: add its title, overview or modules.",)
+        )
     warnings: list[str] = []
     lexical = _minmax(index.lexical_raw(query))
     texts, shown = _read_passages(index, programme)
@@ -652,7 +838,9 @@ def rank(index: MatchIndex, programme: Programme, top: int = 10, precedents: boo
     else:
         prec, found, scale = np.zeros_like(content), [], 1.0
         score = content
-    level, level_source = (programme.level, "chosen") if programme.level else stated_level(programme.title, programme.text)
+    level, level_source = (
+        (programme.level, "chosen") if programme.level else stated_level(programme.title, programme.text)
+    )
     discounted = discounted_levels(level, is_apprenticeship(programme))
     if discounted:
         score = np.where(np.isin([o.level for o in index.occupations], list(discounted)), score * OTHER_LEVEL, score)
@@ -680,27 +868,54 @@ def rank(index: MatchIndex, programme: Programme, top: int = 10, precedents: boo
         i = members[0]
         occ = index.occupations[i]
         distinct = _distinct(index, members) if len(members) > 1 else {}
-        options = tuple(Option(index.occupations[j].code, index.occupations[j].title, float(score[j]), distinct[j])
-                        for j in members) if len(members) > 1 else ()
+        options = (
+            tuple(
+                Option(index.occupations[j].code, index.occupations[j].title, float(score[j]), distinct[j])
+                for j in members
+            )
+            if len(members) > 1
+            else ()
+        )
         codes = {index.occupations[j].code for j in members}
         title = _shared_title([index.occupations[j].title for j in members]) if options else occ.title
-        out.append(Candidate(
-            rank=r + 1, reference=index.keys[i], occupation=occ.code, title=title,
-            level=occ.level, route=occ.route, score=float(score[i]),
-            # Bands were calibrated on first candidates; a later one has no lead, so it is at most "low".
-            confidence=confidence(lead if r == 0 else 0.0, None if best_cos is None else float(best_cos[i])),
-            level_fit=level_fit(level, occ.level), reasons=_reasons(index, i, qset, forms),
-            precedents=tuple(p for p in found if codes & set(p.occupations))[:3],
-            lexical=float(lexical[i]), semantic=float(semantic[i]), precedent=float(prec[i]),
-            options=options, passages=_passage_matches(index, i, shown, vecs),
-            eligibility=index.verdicts[i].verdict,
-            eligibility_notes=tuple(r.text for r in index.verdicts[i].reasons
-                                    if r.kind in (catalogue.BLOCKS, catalogue.CAUTION)),
-        ))
+        out.append(
+            Candidate(
+                rank=r + 1,
+                reference=index.keys[i],
+                occupation=occ.code,
+                title=title,
+                level=occ.level,
+                route=occ.route,
+                score=float(score[i]),
+                # Bands were calibrated on first candidates; a later one has no lead, so it is at most "low".
+                confidence=confidence(lead if r == 0 else 0.0, None if best_cos is None else float(best_cos[i])),
+                level_fit=level_fit(level, occ.level),
+                reasons=_reasons(index, i, qset, forms),
+                precedents=tuple(p for p in found if codes & set(p.occupations))[:3],
+                lexical=float(lexical[i]),
+                semantic=float(semantic[i]),
+                precedent=float(prec[i]),
+                options=options,
+                passages=_passage_matches(index, i, shown, vecs),
+                eligibility=index.verdicts[i].verdict,
+                eligibility_notes=tuple(
+                    r.text for r in index.verdicts[i].reasons if r.kind in (catalogue.BLOCKS, catalogue.CAUTION)
+                ),
+            )
+        )
     progression = _progression(index, programme, [g[0] for g in groups[:5]], score)
-    return Result(tuple(out), progression, tuple(warnings), scale, weight, level, level_source if level else "",
-                  discounted, hidden,
-                  dense_weight)
+    return Result(
+        tuple(out),
+        progression,
+        tuple(warnings),
+        scale,
+        weight,
+        level,
+        level_source if level else "",
+        discounted,
+        hidden,
+        dense_weight,
+    )
 
 
 def candidates_frame(result: Result) -> pd.DataFrame:
@@ -709,25 +924,55 @@ def candidates_frame(result: Result) -> pd.DataFrame:
 
     rows = []
     for c in result.candidates:
-        rows.append({
-            "Rank": c.rank, "Standard": c.reference, "Occupation": c.occupation, "Title": c.title,
-            "Level": c.level, "Route": c.route or "unknown", "Score": round(c.score, 3),
-            "Confidence": c.confidence, "Level fit": c.level_fit, "HTQ eligibility": c.eligibility,
-            "Eligibility notes": " ".join(c.eligibility_notes),
-            "Occupational map": catalogue.map_url(c.occupation),
-            "Options": "; ".join(f"{o.occupation} {o.title}" for o in c.options),
-            "Lexical evidence": round(c.lexical, 3), "Semantic evidence": round(c.semantic, 3),
-            "Precedent evidence": round(c.precedent, 3),
-            "Matched words": "; ".join(f"{e.field}: {', '.join(e.terms)}" for e in c.reasons),
-            "Closest passage": c.passages[0].passage if c.passages else "",
-            "Standard's sentence": c.passages[0].sentence if c.passages else "",
-            "Precedent HTQs": "; ".join(f"{p.code} {p.title}" for p in c.precedents),
-        })
-    return pd.DataFrame(rows, columns=["Rank", "Standard", "Occupation", "Title", "Level", "Route", "Score",
-                                       "Confidence", "Level fit", "HTQ eligibility", "Eligibility notes",
-                                       "Occupational map", "Options", "Lexical evidence", "Semantic evidence",
-                                       "Precedent evidence", "Matched words", "Closest passage",
-                                       "Standard's sentence", "Precedent HTQs"])
+        rows.append(
+            {
+                "Rank": c.rank,
+                "Standard": c.reference,
+                "Occupation": c.occupation,
+                "Title": c.title,
+                "Level": c.level,
+                "Route": c.route or "unknown",
+                "Score": round(c.score, 3),
+                "Confidence": c.confidence,
+                "Level fit": c.level_fit,
+                "HTQ eligibility": c.eligibility,
+                "Eligibility notes": " ".join(c.eligibility_notes),
+                "Occupational map": catalogue.map_url(c.occupation),
+                "Options": "; ".join(f"{o.occupation} {o.title}" for o in c.options),
+                "Lexical evidence": round(c.lexical, 3),
+                "Semantic evidence": round(c.semantic, 3),
+                "Precedent evidence": round(c.precedent, 3),
+                "Matched words": "; ".join(f"{e.field}: {', '.join(e.terms)}" for e in c.reasons),
+                "Closest passage": c.passages[0].passage if c.passages else "",
+                "Standard's sentence": c.passages[0].sentence if c.passages else "",
+                "Precedent HTQs": "; ".join(f"{p.code} {p.title}" for p in c.precedents),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "Rank",
+            "Standard",
+            "Occupation",
+            "Title",
+            "Level",
+            "Route",
+            "Score",
+            "Confidence",
+            "Level fit",
+            "HTQ eligibility",
+            "Eligibility notes",
+            "Occupational map",
+            "Options",
+            "Lexical evidence",
+            "Semantic evidence",
+            "Precedent evidence",
+            "Matched words",
+            "Closest passage",
+            "Standard's sentence",
+            "Precedent HTQs",
+        ],
+    )
 
 
 def contributions(candidate: Candidate, result: Result) -> dict[str, float]:

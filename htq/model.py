@@ -246,4 +246,3 @@ class Route:
                 for p in raw.get("pathways", ())
             ),
         )
-

@@ -104,8 +104,9 @@ _TITLE_REGULATOR = re.compile(r"\([^)]*\b(" + "|".join(_ACRONYMS) + r")\b", re.I
 _STATUTORY = re.compile(r"statutor(?:il)?y regulated (?:profession|occupation)", re.I)
 # A regulator named in full (any case) or by its acronym (as written: "GDC", not "gdc").
 _NAMED = re.compile(r"\b((?i:" + "|".join(_REGULATOR_NAMES) + ")|" + "|".join(_ACRONYMS) + r")\b")
-_REGISTRATION = re.compile(r"\b(?:regist(?:er|ered|ering|ration|rant)s?|regulat(?:e|ed|es|ion|or)s?|scope of practice)\b",
-                           re.I)
+_REGISTRATION = re.compile(
+    r"\b(?:regist(?:er|ered|ering|ration|rant)s?|regulat(?:e|ed|es|ion|or)s?|scope of practice)\b", re.I
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
@@ -142,8 +143,11 @@ def regulation_from_text(title: str, summary: str) -> tuple[bool | None, str | N
     for sentence in _SENTENCE_END.split(summary):
         named = _NAMED.search(sentence)
         if named and _REGISTRATION.search(sentence):
-            return True, _REGULATORS[_regulator_key(named.group(1))], \
-                f"The occupation summary says: “{' '.join(sentence.split())}”"
+            return (
+                True,
+                _REGULATORS[_regulator_key(named.group(1))],
+                f"The occupation summary says: “{' '.join(sentence.split())}”",
+            )
     return None, None, None
 
 
@@ -283,8 +287,8 @@ def map_vocabulary(turtle: str) -> tuple[dict[int, tuple[str, int]], dict[int, t
     return members(seom.Pathway), members(seom.Cluster)
 
 
-
 # ---- Apprenticeship standards API and standard pages ------------------------------------------
+
 
 def json_field(raw: dict[str, Any], *names: str) -> Any:
     """Return the first of `names` present in a JSON object, matching keys case-insensitively."""
@@ -360,26 +364,55 @@ def standard_from_api(raw: dict[str, Any]) -> Standard:
         text = _clean(json_field(item, "dutyDetail", "detail", "description"))
         if not text:
             continue
-        linked = [ids.get(str(i)) for key, ids in (("mappedKnowledge", k_ids), ("mappedSkills", s_ids),
-                                                   ("mappedBehaviour", b_ids))
-                  for i in (json_field(item, key) or [])]
-        duties.append(Duty(f"D{n}", _LEADING_CODE.sub("", text), tuple(c for c in linked if c),
-                           _core(json_field(item, "isThisACoreDuty", "coreDuty"))))
+        linked = [
+            ids.get(str(i))
+            for key, ids in (("mappedKnowledge", k_ids), ("mappedSkills", s_ids), ("mappedBehaviour", b_ids))
+            for i in (json_field(item, key) or [])
+        ]
+        duties.append(
+            Duty(
+                f"D{n}",
+                _LEADING_CODE.sub("", text),
+                tuple(c for c in linked if c),
+                _core(json_field(item, "isThisACoreDuty", "coreDuty")),
+            )
+        )
     version = _clean(json_field(raw, "version", "versionNumber"))
     ksbs = tuple(knowledge + skills + behaviours)
-    options = _unique([_clean(json_field(o, "title", "name") if isinstance(o, dict) else o) or ""
-                       for o in _listed(json_field(raw, "options"))])
-    regulators = tuple(RegulationDetail(name, _core(json_field(r, "approved")), _clean(json_field(r, "webLink", "url")))
-                       for r in _listed(json_field(raw, "regulationDetail", "regulationDetails"))
-                       if isinstance(r, dict) and (name := _clean(json_field(r, "name"))))
-    content = StandardContent(reference=reference, title=title, version=version, complete=bool(ksbs),
-                              ksbs=ksbs, duties=tuple(duties), source="Skills England apprenticeship standards API",
-                              note="" if ksbs else "The API record has no KSBs.") if ksbs or duties else None
+    options = _unique(
+        [
+            _clean(json_field(o, "title", "name") if isinstance(o, dict) else o) or ""
+            for o in _listed(json_field(raw, "options"))
+        ]
+    )
+    regulators = tuple(
+        RegulationDetail(name, _core(json_field(r, "approved")), _clean(json_field(r, "webLink", "url")))
+        for r in _listed(json_field(raw, "regulationDetail", "regulationDetails"))
+        if isinstance(r, dict) and (name := _clean(json_field(r, "name")))
+    )
+    content = (
+        StandardContent(
+            reference=reference,
+            title=title,
+            version=version,
+            complete=bool(ksbs),
+            ksbs=ksbs,
+            duties=tuple(duties),
+            source="Skills England apprenticeship standards API",
+            note="" if ksbs else "The API record has no KSBs.",
+        )
+        if ksbs or duties
+        else None
+    )
     level = json_field(raw, "level")
     regulated = json_field(raw, "regulated", "isRegulated")
     return Standard(
-        reference=reference, title=title, version=version, status=_clean(json_field(raw, "status")),
-        level=int(level) if str(level or "").isdigit() else None, route=_clean(json_field(raw, "route", "routeName")),
+        reference=reference,
+        title=title,
+        version=version,
+        status=_clean(json_field(raw, "status")),
+        level=int(level) if str(level or "").isdigit() else None,
+        route=_clean(json_field(raw, "route", "routeName")),
         regulated=(True if regulators else None) if regulated is None else _core(regulated),
         regulated_body=_clean(json_field(raw, "regulatedBody")) or (regulators[0].name if regulators else None),
         approved_date=_date(json_field(raw, "approvedForDelivery", "approvedDate")),
@@ -411,9 +444,16 @@ def version_key(version: str | None) -> tuple[int, ...]:
 
 
 _FACT_NAMES = {
-    "reference": "reference", "version": "version", "level": "level", "status": "status",
-    "route": "route", "date updated": "changed_date", "last updated": "changed_date",
-    "approved for delivery": "approved_date", "regulated body": "regulated_body", "title": "title",
+    "reference": "reference",
+    "version": "version",
+    "level": "level",
+    "status": "status",
+    "route": "route",
+    "date updated": "changed_date",
+    "last updated": "changed_date",
+    "approved for delivery": "approved_date",
+    "regulated body": "regulated_body",
+    "title": "title",
 }
 
 
@@ -427,8 +467,10 @@ def standard_page(html: str, url: str = "the standard page") -> dict[str, Any]:
     soup = BeautifulSoup(html or "", "html.parser")
     facts: dict[str, Any] = {}
     pairs = [(dt, dt.find_next_sibling("dd")) for dt in soup.find_all("dt")]
-    pairs += [(row.select_one(".govuk-summary-list__key"), row.select_one(".govuk-summary-list__value"))
-              for row in soup.select(".govuk-summary-list__row")]
+    pairs += [
+        (row.select_one(".govuk-summary-list__key"), row.select_one(".govuk-summary-list__value"))
+        for row in soup.select(".govuk-summary-list__row")
+    ]
     for key, value in pairs:
         if key is None or value is None:
             continue

@@ -29,15 +29,36 @@ def coverage_table(programmes: Sequence[SavedProgramme], df: pd.DataFrame) -> pd
             grades = Counter(r.coverage for r in reviewed)
             n = len(mapped)
             known = ref in titles.index
-            rows.append({
-                "Programme": p.title, "Level": p.level, "Route": titles.at[ref, "route"] if known else "Route unknown",
-                "Standard": ref, "Title": titles.at[ref, "title"] if known else ref, "KSBs mapped": n,
-                "Reviewed": len(reviewed), "Full": grades["full"], "Partial": grades["partial"], "None": grades["none"],
-                "Covered": round((grades["full"] + grades["partial"]) / n, 3) if n else None,
-                "Still proposed": n - len(reviewed),
-            })
-    columns = ["Programme", "Level", "Route", "Standard", "Title", "KSBs mapped", "Reviewed", "Full", "Partial", "None",
-               "Covered", "Still proposed"]
+            rows.append(
+                {
+                    "Programme": p.title,
+                    "Level": p.level,
+                    "Route": titles.at[ref, "route"] if known else "Route unknown",
+                    "Standard": ref,
+                    "Title": titles.at[ref, "title"] if known else ref,
+                    "KSBs mapped": n,
+                    "Reviewed": len(reviewed),
+                    "Full": grades["full"],
+                    "Partial": grades["partial"],
+                    "None": grades["none"],
+                    "Covered": round((grades["full"] + grades["partial"]) / n, 3) if n else None,
+                    "Still proposed": n - len(reviewed),
+                }
+            )
+    columns = [
+        "Programme",
+        "Level",
+        "Route",
+        "Standard",
+        "Title",
+        "KSBs mapped",
+        "Reviewed",
+        "Full",
+        "Partial",
+        "None",
+        "Covered",
+        "Still proposed",
+    ]
     return pd.DataFrame(rows, columns=columns).sort_values(["Route", "Standard", "Programme"], kind="stable")
 
 
@@ -59,10 +80,16 @@ def overlaps(programmes: Sequence[SavedProgramme]) -> pd.DataFrame:
         for m in p.modules:
             if m.code and not m.code.startswith("M0"):
                 by_module.setdefault(m.code, []).append(p.title)
-    rows += [{"Shared": "standard", "Code": k, "Programmes": "; ".join(v), "How many": len(v)}
-             for k, v in by_standard.items() if len(v) > 1]
-    rows += [{"Shared": "module", "Code": k, "Programmes": "; ".join(v), "How many": len(v)}
-             for k, v in by_module.items() if len(v) > 1]
+    rows += [
+        {"Shared": "standard", "Code": k, "Programmes": "; ".join(v), "How many": len(v)}
+        for k, v in by_standard.items()
+        if len(v) > 1
+    ]
+    rows += [
+        {"Shared": "module", "Code": k, "Programmes": "; ".join(v), "How many": len(v)}
+        for k, v in by_module.items()
+        if len(v) > 1
+    ]
     return pd.DataFrame(rows, columns=["Shared", "Code", "Programmes", "How many"])
 
 
@@ -70,9 +97,25 @@ def unserved(programmes: Sequence[SavedProgramme], df: pd.DataFrame) -> pd.DataF
     """Return HTQ-eligible level 4/5 standards in the institution's routes that no saved programme uses."""
     used = {ref for p in programmes for ref in standards_used(p)}
     routes = set(df.loc[df["reference"].isin(used), "route"])
-    pool = df[df["level"].isin(HTQ_LEVELS) & df["htq_eligible"] & df["route"].isin(routes) & df["reference"].notna()
-              & ~df["reference"].isin(used)]
+    pool = df[
+        df["level"].isin(HTQ_LEVELS)
+        & df["htq_eligible"]
+        & df["route"].isin(routes)
+        & df["reference"].notna()
+        & ~df["reference"].isin(used)
+    ]
     pool = pool.drop_duplicates("reference")
-    return pool[["route", "reference", "title", "level", "htqs"]].rename(columns={
-        "route": "Route", "reference": "Standard", "title": "Title", "level": "Level", "htqs": "Approved HTQs"}
-    ).sort_values(["Route", "Title"]).reset_index(drop=True)
+    return (
+        pool[["route", "reference", "title", "level", "htqs"]]
+        .rename(
+            columns={
+                "route": "Route",
+                "reference": "Standard",
+                "title": "Title",
+                "level": "Level",
+                "htqs": "Approved HTQs",
+            }
+        )
+        .sort_values(["Route", "Title"])
+        .reset_index(drop=True)
+    )

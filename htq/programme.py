@@ -110,8 +110,10 @@ def check_size(modules: Sequence[Module], where: str = "The programme") -> list[
     """Return the modules, or raise ProgrammeError naming the limit when there are too many to map."""
     outcomes = sum(len(m.outcomes) for m in modules)
     if len(modules) > MAX_MODULES:
-        raise ProgrammeError(f"{where} has {len(modules):,} modules; this tool maps at most {MAX_MODULES:,}. Split "
-                             "the programme, or give its modules only.")
+        raise ProgrammeError(
+            f"{where} has {len(modules):,} modules; this tool maps at most {MAX_MODULES:,}. Split "
+            "the programme, or give its modules only."
+        )
     if outcomes > MAX_OUTCOMES:
         raise ProgrammeError(f"{where} has {outcomes:,} learning outcomes; this tool maps at most {MAX_OUTCOMES:,}.")
     return list(modules)
@@ -125,25 +127,30 @@ def modules_from_rows(rows: Iterable[Mapping[str, object]], where: str = "The ta
     columns = _column_map(list(rows[0].keys()))
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
-        raise ProgrammeError(f"{where} has no column for the module {' or '.join(missing)} "
-                             f"(found: {', '.join(str(k) for k in rows[0].keys())}). Name a column “Title” or “Module”.")
+        raise ProgrammeError(
+            f"{where} has no column for the module {' or '.join(missing)} "
+            f"(found: {', '.join(str(k) for k in rows[0])}). Name a column “Title” or “Module”."
+        )
     modules = []
     for n, row in enumerate(rows, start=1):
+
         def get(name: str, row: Mapping[str, object] = row) -> object:
             return row.get(columns[name]) if name in columns else None
 
         title = " ".join(str(get("title") or "").split())
         if not title:
             continue
-        modules.append(Module(
-            code=" ".join(str(get("code") or "").split()) or f"M{n:02d}",
-            title=title,
-            level=_int(get("level")),
-            credits=_int(get("credits")),
-            core=_core(get("core")),
-            outcomes=split_outcomes(str(get("outcomes") or "")),
-            assessment=" ".join(str(get("assessment") or "").split()),
-        ))
+        modules.append(
+            Module(
+                code=" ".join(str(get("code") or "").split()) or f"M{n:02d}",
+                title=title,
+                level=_int(get("level")),
+                credits=_int(get("credits")),
+                core=_core(get("core")),
+                outcomes=split_outcomes(str(get("outcomes") or "")),
+                assessment=" ".join(str(get("assessment") or "").split()),
+            )
+        )
     if not modules:
         raise ProgrammeError(f"{where} has no module titles.")
     return check_size(modules, where)
@@ -175,13 +182,19 @@ def modules_from_text(text: str) -> list[Module]:
     if blocks:
         for n, (code, title, body) in enumerate(blocks, start=1):
             heading = f"{title} {' '.join(body[:1])}"
-            clean_title = re.sub(r"\(?\b\d{1,3}\s*credits?\b\)?|\(?\blevel\s*[3-7]\b\)?|\b(core|optional)\b",
-                                 "", title, flags=re.I).strip(" ,;:-–()")
-            modules.append(Module(code=code or f"M{n:02d}", title=clean_title or title,
-                                  level=_int(_LEVEL.search(heading).group(1)) if _LEVEL.search(heading) else None,
-                                  credits=int(_CREDITS.search(heading).group(1)) if _CREDITS.search(heading) else None,
-                                  core=not re.search(r"\boptional\b|\belective\b", heading, re.I),
-                                  outcomes=tuple(o for b in body for o in split_outcomes(b))))
+            clean_title = re.sub(
+                r"\(?\b\d{1,3}\s*credits?\b\)?|\(?\blevel\s*[3-7]\b\)?|\b(core|optional)\b", "", title, flags=re.I
+            ).strip(" ,;:-–()")
+            modules.append(
+                Module(
+                    code=code or f"M{n:02d}",
+                    title=clean_title or title,
+                    level=_int(_LEVEL.search(heading).group(1)) if _LEVEL.search(heading) else None,
+                    credits=int(_CREDITS.search(heading).group(1)) if _CREDITS.search(heading) else None,
+                    core=not re.search(r"\boptional\b|\belective\b", heading, re.I),
+                    outcomes=tuple(o for b in body for o in split_outcomes(b)),
+                )
+            )
         return check_size(modules, "The text")
     for n, line in enumerate(lines, start=1):
         line = _BULLET.sub("", line).strip()
@@ -217,8 +230,9 @@ def sheet_rows(blob: bytes, filename: str, sheet: str | None = None) -> list[dic
     if filename.lower().endswith(".csv"):
         return _rows_from_csv(blob, name)
     if blob.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise ProgrammeError(f"{name} is password-protected or an old .xls workbook; save it as .xlsx without a "
-                             "password.")
+        raise ProgrammeError(
+            f"{name} is password-protected or an old .xls workbook; save it as .xlsx without a password."
+        )
     from openpyxl import load_workbook
 
     try:
@@ -246,14 +260,18 @@ def _bounded_rows(ws: Any, name: str) -> list[list[object]]:
     declared = ws.max_row or 0  # the sheet's own dimension, when it states one: refuse without reading
     for scanned, values in enumerate(ws.iter_rows(max_col=MAX_SHEET_COLUMNS, values_only=True), start=1):
         if scanned > MAX_SCANNED_ROWS or declared > MAX_SCANNED_ROWS:
-            raise ProgrammeError(f"{name} (sheet “{ws.title}”) runs to row {ws.max_row:,}; this tool reads at most "
-                                 f"{MAX_SCANNED_ROWS:,} rows. Delete the unused rows below the table, or copy the "
-                                 "table into a new sheet.")
+            raise ProgrammeError(
+                f"{name} (sheet “{ws.title}”) runs to row {ws.max_row:,}; this tool reads at most "
+                f"{MAX_SCANNED_ROWS:,} rows. Delete the unused rows below the table, or copy the "
+                "table into a new sheet."
+            )
         if any(v not in (None, "") for v in values):
             rows.append(list(values))
             if len(rows) > MAX_SHEET_ROWS + 1:
-                raise ProgrammeError(f"{name} (sheet “{ws.title}”) has more than {MAX_SHEET_ROWS:,} rows of data, "
-                                     "the most this tool reads.")
+                raise ProgrammeError(
+                    f"{name} (sheet “{ws.title}”) has more than {MAX_SHEET_ROWS:,} rows of data, "
+                    "the most this tool reads."
+                )
     return rows
 
 
@@ -264,7 +282,7 @@ def _from_docx_tables(doc: documents.Document) -> list[Module]:
         columns = _column_map(list(table[0]))
         if "title" in columns:
             header = list(table[0])
-            rows = [dict(zip(header, r)) for r in table[1:] if len(r) == len(header)]
+            rows = [dict(zip(header, r, strict=True)) for r in table[1:] if len(r) == len(header)]
             try:
                 return modules_from_rows(rows)
             except ProgrammeError:
@@ -283,10 +301,12 @@ def read_structure(blob: bytes, filename: str) -> Structure:
     try:
         doc = documents.read_bytes(blob, filename)
     except documents.DocumentError as exc:
-        raise ProgrammeError(str(exc).replace("upload .txt, .md, .docx or .pdf", "upload .xlsx, .csv, .docx, .pdf or .txt")) from exc
+        raise ProgrammeError(
+            str(exc).replace("upload .txt, .md, .docx or .pdf", "upload .xlsx, .csv, .docx, .pdf or .txt")
+        ) from exc
     modules = _from_docx_tables(doc) or modules_from_text(doc.text)
     if not modules:
-        raise ProgrammeError(f"{name} has no recognisable modules. List one module per line, or a table with a "
-                             "“Module” column.")
+        raise ProgrammeError(
+            f"{name} has no recognisable modules. List one module per line, or a table with a “Module” column."
+        )
     return Structure(doc.title, tuple(modules), doc.warnings)
-

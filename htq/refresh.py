@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ LIVE_SOURCES = {
         "short": "Standards API",
         "name": "Skills England apprenticeship standards API",
         "detail": "GET /api/apprenticeshipstandards and /api/apprenticeshipstandards/{ST####}: version, status, "
-                  "dates, statutory regulation, KSBs and duties with their KSB links.",
+        "dates, statutory regulation, KSBs and duties with their KSB links.",
         "file": "",
     },
     SOURCE_STANDARD_PAGE: {
@@ -72,8 +72,11 @@ class RefreshReport:
 def _latest(versions: list[Standard]) -> Standard:
     """Return the latest version, carrying the start and end dates of every version (oldest first)."""
     ordered = sorted(versions, key=lambda s: parse.version_key(s.version))
-    dates = tuple(VersionDates(s.version, s.earliest_start, s.latest_start, s.latest_end) for s in ordered
-                  if s.version and (s.earliest_start or s.latest_start or s.latest_end))
+    dates = tuple(
+        VersionDates(s.version, s.earliest_start, s.latest_start, s.latest_end)
+        for s in ordered
+        if s.version and (s.earliest_start or s.latest_start or s.latest_end)
+    )
     return replace(ordered[-1], version_dates=dates)
 
 
@@ -87,8 +90,14 @@ def _merge_page(std: Standard, facts: dict[str, Any]) -> Standard:
         changes["regulated"] = True
     if std.content is None and facts.get("ksbs"):
         changes["content"] = StandardContent(
-            reference=std.reference, title=std.title, version=changes.get("version", std.version), complete=True,
-            ksbs=tuple(facts["ksbs"]), source="Skills England standard page", note="KSBs read from the standard's page.")
+            reference=std.reference,
+            title=std.title,
+            version=changes.get("version", std.version),
+            complete=True,
+            ksbs=tuple(facts["ksbs"]),
+            source="Skills England standard page",
+            note="KSBs read from the standard's page.",
+        )
     return replace(std, **changes)
 
 
@@ -121,9 +130,14 @@ def _apply(occ: Occupation, std: Standard | None, route_ids: dict[str, int]) -> 
     if std.regulated is not None:  # the API's own flag overrides what was read from the title or summary
         put("regulated", std.regulated)
         values["regulated_body"] = std.regulated_body if std.regulated else None
-        values["regulation_evidence"] = ("The apprenticeship standards API marks the standard as regulated"
-                                         + (f" by {std.regulated_body}." if std.regulated_body else ".")) if std.regulated \
+        values["regulation_evidence"] = (
+            (
+                "The apprenticeship standards API marks the standard as regulated"
+                + (f" by {std.regulated_body}." if std.regulated_body else ".")
+            )
+            if std.regulated
             else "The apprenticeship standards API marks the standard as not regulated."
+        )
     return replace(occ, sources=sources_, **values)
 
 
@@ -139,8 +153,9 @@ def _tree(previous: tuple[Route, ...], records: list[dict[str, Any]]) -> tuple[R
         pathways = {p.id: p for p in route.pathways}
         pathway = pathways.get(pid) or Pathway(pid, " ".join(str(h.get("pathwayName", pid)).split()))
         if cid is not None and cid not in {c.id for c in pathway.clusters}:
-            pathway = replace(pathway, clusters=(*pathway.clusters,
-                                                 Cluster(cid, " ".join(str(h.get("clusterName", cid)).split()))))
+            pathway = replace(
+                pathway, clusters=(*pathway.clusters, Cluster(cid, " ".join(str(h.get("clusterName", cid)).split())))
+            )
         pathways[pid] = pathway
         routes[rid] = replace(route, pathways=tuple(pathways.values()))
     return tuple(routes[r.id] for r in previous)
@@ -149,28 +164,39 @@ def _tree(previous: tuple[Route, ...], records: list[dict[str, Any]]) -> tuple[R
 def _check_standards(standards: dict[str, Standard]) -> None:
     if not standards:
         raise RefreshError("the standards API returned no standards; the snapshot was not changed")
-    missing = [f"{s.reference} ({', '.join(f for f in REQUIRED_STANDARD_FIELDS if getattr(s, f) in (None, ''))})"
-               for s in standards.values() if any(getattr(s, f) in (None, "") for f in REQUIRED_STANDARD_FIELDS)]
+    missing = [
+        f"{s.reference} ({', '.join(f for f in REQUIRED_STANDARD_FIELDS if getattr(s, f) in (None, ''))})"
+        for s in standards.values()
+        if any(getattr(s, f) in (None, "") for f in REQUIRED_STANDARD_FIELDS)
+    ]
     if missing:
-        raise RefreshError(f"{len(missing)} standard(s) lack required fields, e.g. {'; '.join(missing[:5])}; "
-                           "the snapshot was not changed")
+        raise RefreshError(
+            f"{len(missing)} standard(s) lack required fields, e.g. {'; '.join(missing[:5])}; "
+            "the snapshot was not changed"
+        )
 
 
 def _check_not_collapsing(old: snapshot.SnapshotData, new: snapshot.SnapshotData) -> None:
     before, after = len(old.occupations), len(new.occupations)
     if after < COLLAPSE_RATIO * before:
-        raise RefreshError(f"the refresh would cut occupations from {before:,} to {after:,}; refusing it as a "
-                           "likely source failure (the snapshot was not changed)")
+        raise RefreshError(
+            f"the refresh would cut occupations from {before:,} to {after:,}; refusing it as a "
+            "likely source failure (the snapshot was not changed)"
+        )
     refreshed_before = snapshot.counts(old)["standards_from_api"]
     refreshed_now = snapshot.counts(new)["standards_from_api"]
     if refreshed_now < COLLAPSE_RATIO * refreshed_before:
-        raise RefreshError(f"the standards API gave {refreshed_now:,} standards where the last refresh had "
-                           f"{refreshed_before:,}; refusing it as a likely source failure (the snapshot was not changed)")
+        raise RefreshError(
+            f"the standards API gave {refreshed_now:,} standards where the last refresh had "
+            f"{refreshed_before:,}; refusing it as a likely source failure (the snapshot was not changed)"
+        )
     had = sum(1 for o in old.occupations if o.reference)
     has = sum(1 for o in new.occupations if o.reference)
     if has < COLLAPSE_RATIO * had:
-        raise RefreshError(f"the refresh would cut occupations linked to a standard from {had:,} to {has:,}; "
-                           "refusing it (the snapshot was not changed)")
+        raise RefreshError(
+            f"the refresh would cut occupations linked to a standard from {had:,} to {has:,}; "
+            "refusing it (the snapshot was not changed)"
+        )
 
 
 LOCK_FILE = ".refresh.lock"
@@ -183,7 +209,7 @@ def _one_at_a_time(data_dir: Path) -> Iterator[None]:
 
     path = Path(data_dir) / LOCK_FILE
     try:
-        handle = open(path, "a+", encoding="utf-8")
+        handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (closed by the `with` below, once opened)
     except OSError as exc:
         raise RefreshError(f"cannot open the refresh lock {path}: {exc}") from exc
     with handle:
@@ -192,11 +218,12 @@ def _one_at_a_time(data_dir: Path) -> Iterator[None]:
         except OSError as exc:
             handle.seek(0)
             since = handle.read().strip()
-            raise RefreshError("another refresh is running" + (f" (started {since})" if since else "")
-                               + "; wait for it to finish") from exc
+            raise RefreshError(
+                "another refresh is running" + (f" (started {since})" if since else "") + "; wait for it to finish"
+            ) from exc
         handle.seek(0)
         handle.truncate()
-        handle.write(datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        handle.write(datetime.now(UTC).isoformat(timespec="seconds"))
         handle.flush()
         try:
             yield
@@ -204,9 +231,16 @@ def _one_at_a_time(data_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def refresh(data_dir: Any, fetcher: sources.Fetcher, endpoints: sources.Endpoints, maps_key: str | None,
-            workers: int = 8, keep: int = 5, progress: Progress | None = None,
-            now: datetime | None = None) -> RefreshReport:
+def refresh(
+    data_dir: Any,
+    fetcher: sources.Fetcher,
+    endpoints: sources.Endpoints,
+    maps_key: str | None,
+    workers: int = 8,
+    keep: int = 5,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> RefreshReport:
     """Fetch the live sources, write a validated new snapshot and make it current; return what happened.
 
     One refresh at a time per data folder (a lock file); every failure is a RefreshError and
@@ -219,15 +253,25 @@ def refresh(data_dir: Any, fetcher: sources.Fetcher, endpoints: sources.Endpoint
         return _refresh(data_dir, fetcher, endpoints, maps_key, workers, keep, progress, now)
 
 
-def _refresh(data_dir: Path, fetcher: sources.Fetcher, endpoints: sources.Endpoints, maps_key: str | None,
-             workers: int, keep: int, progress: Progress | None, now: datetime | None) -> RefreshReport:
-    now = now or datetime.now(timezone.utc)
+def _refresh(
+    data_dir: Path,
+    fetcher: sources.Fetcher,
+    endpoints: sources.Endpoints,
+    maps_key: str | None,
+    workers: int,
+    keep: int,
+    progress: Progress | None,
+    now: datetime | None,
+) -> RefreshReport:
+    now = now or datetime.now(UTC)
     try:
         current = snapshot.load(data_dir)
     except snapshot.SnapshotError as exc:
-        raise RefreshError(f"the current snapshot cannot be loaded, so there is nothing to refresh onto: {exc}") from exc
+        raise RefreshError(
+            f"the current snapshot cannot be loaded, so there is nothing to refresh onto: {exc}"
+        ) from exc
     notices: list[str] = []
-    step = (lambda name: (lambda done, total: progress(name, done, total))) if progress else (lambda name: None)
+    step = (lambda name: lambda done, total: progress(name, done, total)) if progress else (lambda name: None)
 
     try:
         occupations = {o.code: o for o in current.data.occupations}
@@ -235,34 +279,50 @@ def _refresh(data_dir: Path, fetcher: sources.Fetcher, endpoints: sources.Endpoi
         source_info = {k: dict(v) for k, v in current.data.sources.items()}
         if maps_key:
             index = sources.maps_index(fetcher, endpoints, maps_key)
-            raws = sources.fetch_many([r["stdCode"] for r in index],
-                                      lambda code: sources.maps_occupation(fetcher, endpoints, maps_key, code),
-                                      workers, step("Occupations"))
+            raws = sources.fetch_many(
+                [r["stdCode"] for r in index],
+                lambda code: sources.maps_occupation(fetcher, endpoints, maps_key, code),
+                workers,
+                step("Occupations"),
+            )
             try:
                 occupations = {code: parse.occupation_from_api(raw) for code, raw in raws.items()}
             except parse.ParseError as exc:
                 raise RefreshError(f"an Occupational Maps API record could not be read: {exc}") from exc
             routes = _tree(routes, list(raws.values()))
-            source_info[SOURCE_MAPS_API] = {**source_info.get(SOURCE_MAPS_API, {}), "date": now.date().isoformat(),
-                                            "detail": "Live Occupational Maps API: /api/v1/occupations and "
-                                                      "/api/v1/occupations/{code}."}
+            source_info[SOURCE_MAPS_API] = {
+                **source_info.get(SOURCE_MAPS_API, {}),
+                "date": now.date().isoformat(),
+                "detail": "Live Occupational Maps API: /api/v1/occupations and /api/v1/occupations/{code}.",
+            }
         else:
-            notices.append(f"No Occupational Maps API key (set {sources.MAPS_KEY_ENV}): the occupation records are "
-                           f"kept from snapshot {current.id}; only the standards were refreshed.")
+            notices.append(
+                f"No Occupational Maps API key (set {sources.MAPS_KEY_ENV}): the occupation records are "
+                f"kept from snapshot {current.id}; only the standards were refreshed."
+            )
 
         listing = sources.standards(fetcher, endpoints)
-        references = sorted({str(parse.json_field(r, "referenceNumber", "reference") or "").upper() for r in listing} - {""})
-        details = sources.fetch_many(references, lambda ref: sources.standard(fetcher, endpoints, ref), workers,
-                                     step("Standards"))
+        references = sorted(
+            {str(parse.json_field(r, "referenceNumber", "reference") or "").upper() for r in listing} - {""}
+        )
+        details = sources.fetch_many(
+            references, lambda ref: sources.standard(fetcher, endpoints, ref), workers, step("Standards")
+        )
         try:
-            standards = {ref: _latest([parse.standard_from_api(v) for v in versions])
-                         for ref, versions in details.items() if versions}
+            standards = {
+                ref: _latest([parse.standard_from_api(v) for v in versions])
+                for ref, versions in details.items()
+                if versions
+            }
         except parse.ParseError as exc:
             raise RefreshError(f"a standards API record could not be read: {exc}") from exc
         lacking = [s for s in standards.values() if s.content is None and s.standard_url]
-        pages = sources.fetch_many([s.reference for s in lacking],
-                                   lambda ref: sources.standard_page(fetcher, standards[ref].standard_url), workers,
-                                   step("Standard pages"))
+        pages = sources.fetch_many(
+            [s.reference for s in lacking],
+            lambda ref: sources.standard_page(fetcher, standards[ref].standard_url),
+            workers,
+            step("Standard pages"),
+        )
         for ref, html in pages.items():
             try:
                 standards[ref] = _merge_page(standards[ref], parse.standard_page(html, standards[ref].standard_url))
@@ -273,14 +333,21 @@ def _refresh(data_dir: Path, fetcher: sources.Fetcher, endpoints: sources.Endpoi
         raise RefreshError(f"fetching failed: {exc}. The snapshot was not changed.") from exc
 
     route_ids = {r.name: r.id for r in routes}
-    merged = tuple(sorted((_apply(o, standards.get(o.reference or ""), route_ids) for o in occupations.values()),
-                          key=lambda o: o.code))
+    merged = tuple(
+        sorted(
+            (_apply(o, standards.get(o.reference or ""), route_ids) for o in occupations.values()), key=lambda o: o.code
+        )
+    )
     content = dict(current.data.content)
     content.update({ref: s.content for ref, s in standards.items() if s.content is not None})
     source_info.update({k: {**v, "date": now.date().isoformat()} for k, v in LIVE_SOURCES.items()})
     data = snapshot.SnapshotData(
-        snapshot_date=now.date().isoformat(), occupations=merged, routes=routes,
-        green_themes=current.data.green_themes, content=content, sources=source_info,
+        snapshot_date=now.date().isoformat(),
+        occupations=merged,
+        routes=routes,
+        green_themes=current.data.green_themes,
+        content=content,
+        sources=source_info,
         origin="python -m htq refresh" + ("" if maps_key else " (standards only; no Occupational Maps API key)"),
     )
     _check_not_collapsing(current.data, data)
@@ -298,6 +365,14 @@ def _refresh(data_dir: Path, fetcher: sources.Fetcher, endpoints: sources.Endpoi
     except OSError as exc:
         removed = []
         notices.append(f"older snapshots could not be removed: {exc}")
-    return RefreshReport(written.id, current.id, tuple(notices), len(merged), len(standards),
-                         sum(1 for s in standards.values() if s.content is not None), fetcher.requests, tuple(removed),
-                         summary)
+    return RefreshReport(
+        written.id,
+        current.id,
+        tuple(notices),
+        len(merged),
+        len(standards),
+        sum(1 for s in standards.values() if s.content is not None),
+        fetcher.requests,
+        tuple(removed),
+        summary,
+    )

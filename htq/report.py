@@ -88,8 +88,10 @@ def _table(frame: pd.DataFrame, empty: str) -> str:
     if frame.empty:
         return f"<p class='muted'>{html.escape(empty)}</p>"
     head = "".join(f"<th scope='col'>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in row) + "</tr>"
-                   for row in frame.itertuples(index=False))
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in row) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -101,8 +103,9 @@ def when(stamp: str | None) -> str:
     return text[:16] + (" UTC" if stamp.endswith(("+00:00", "Z")) else "")
 
 
-def committee_html(sections: dict[str, pd.DataFrame], read_first: list[str], notes: dict[str, str],
-                   empty: dict[str, str]) -> bytes:
+def committee_html(
+    sections: dict[str, pd.DataFrame], read_first: list[str], notes: dict[str, str], empty: dict[str, str]
+) -> bytes:
     """Return the committee report as one self-contained, print-friendly HTML file (all text escaped).
 
     `sections` are the report's tables in order (the first is the summary), `read_first` the
@@ -111,9 +114,11 @@ def committee_html(sections: dict[str, pd.DataFrame], read_first: list[str], not
     names = list(sections)
     summary = sections[names[0]]
     title = str(summary.iloc[0]["Value"])
-    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)} — committee "
-             f"report</title><style>{_CSS}</style></head><body>",
-             f"<h1>{html.escape(title)}</h1><p class='muted'>Committee report · HTQ Standards Explorer</p>"]
+    parts = [
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)} — committee "
+        f"report</title><style>{_CSS}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1><p class='muted'>Committee report · HTQ Standards Explorer</p>",
+    ]
     if read_first:
         items = "".join(f"<li>{html.escape(line)}</li>" for line in read_first)
         parts.append(f"<div class='warn' role='note'><strong>Read first</strong><ul>{items}</ul></div>")
@@ -131,19 +136,24 @@ def committee_html(sections: dict[str, pd.DataFrame], read_first: list[str], not
             if "KSB list" in coverage.columns and row[coverage.columns.get_loc("KSB list")] != "complete":
                 label += f" — {row[coverage.columns.get_loc('KSB list')]} KSB list, so never complete coverage"
             bars.append(f"<p>{html.escape(label)} <span class='bar' style='width:{percent * 3}px'></span></p>")
-        parts.append(f"<h2>Coverage at a glance</h2>{''.join(bars)}"
-                     "<p class='muted'>The Coverage table below holds the same figures.</p>")
+        parts.append(
+            f"<h2>Coverage at a glance</h2>{''.join(bars)}"
+            "<p class='muted'>The Coverage table below holds the same figures.</p>"
+        )
     for name in names[1:]:
         frame = sections[name]
         warn = " class='warn'" if name == "Change alerts" and not frame.empty else ""
         parts.append(f"<h2>{html.escape(name)}</h2><div{warn}>{_table(frame, empty.get(name, ''))}</div>")
-    parts.append("<h2>About this report</h2>" + _table(pd.DataFrame({"Item": list(notes), "Value": list(notes.values())}), ""))
+    parts.append(
+        "<h2>About this report</h2>" + _table(pd.DataFrame({"Item": list(notes), "Value": list(notes.values())}), "")
+    )
     parts.append("</body></html>")
     return "".join(parts).encode("utf-8")
 
 
-def committee_xlsx(sections: dict[str, pd.DataFrame], mapping: pd.DataFrame, structure: pd.DataFrame,
-                   notes: dict[str, str]) -> bytes:
+def committee_xlsx(
+    sections: dict[str, pd.DataFrame], mapping: pd.DataFrame, structure: pd.DataFrame, notes: dict[str, str]
+) -> bytes:
     """Return the committee report as an .xlsx workbook, with the KSB mapping and structure sheets."""
     about = pd.DataFrame({"Item": list(notes), "Value": list(notes.values())})
     return write_workbook({**sections, "KSB mapping": mapping, "Qualification structure": structure, "About": about})

@@ -160,7 +160,7 @@ def recover(data_dir: Path | None = None) -> list[str]:
     if not root.is_dir():
         return done
     for retired in sorted(root.glob(_REPLACED + "*")):
-        snapshot_id = retired.name[len(_REPLACED):].rsplit("-", 1)[0]
+        snapshot_id = retired.name[len(_REPLACED) :].rsplit("-", 1)[0]
         final = root / snapshot_id
         if not final.exists():
             retired.rename(final)
@@ -186,8 +186,9 @@ def free_id(data_dir: Path | None, wanted: str) -> str:
     return f"{wanted}-{n}"
 
 
-def write(data: SnapshotData, data_dir: Path | None = None, snapshot_id: str | None = None,
-          make_current: bool = True) -> Snapshot:
+def write(
+    data: SnapshotData, data_dir: Path | None = None, snapshot_id: str | None = None, make_current: bool = True
+) -> Snapshot:
     """Write a snapshot atomically, validate it by loading it back, and make it current.
 
     Returns the loaded snapshot. On any failure the previous snapshot stays current and no
@@ -307,8 +308,14 @@ def list_snapshots(data_dir: Path | None = None) -> list[dict[str, Any]]:
             manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             continue
-        out.append({"id": folder.name, "snapshot_date": manifest.get("snapshot_date"),
-                    "origin": manifest.get("origin"), "counts": manifest.get("counts", {})})
+        out.append(
+            {
+                "id": folder.name,
+                "snapshot_date": manifest.get("snapshot_date"),
+                "origin": manifest.get("origin"),
+                "counts": manifest.get("counts", {}),
+            }
+        )
     return out
 
 
@@ -352,7 +359,9 @@ def load_path(folder: Path) -> Snapshot:
     if not isinstance(manifest, dict):
         raise SnapshotError(f"{mpath}: not a JSON object")
     if manifest.get("schema") != SCHEMA_VERSION:
-        raise SnapshotError(f"{mpath}: schema {manifest.get('schema')!r}, this version of the tool reads schema {SCHEMA_VERSION}")
+        raise SnapshotError(
+            f"{mpath}: schema {manifest.get('schema')!r}, this version of the tool reads schema {SCHEMA_VERSION}"
+        )
     for key in ("snapshot_date", "files", "counts"):
         if key not in manifest:
             raise SnapshotError(f"{mpath}: the field '{key}' is missing")
@@ -362,8 +371,10 @@ def load_path(folder: Path) -> Snapshot:
         blob, obj = _read_json(folder / name)
         expected = manifest["files"].get(name)
         if expected != _sha256(blob):
-            raise SnapshotError(f"{folder / name}: contents do not match the checksum in manifest.json "
-                                "(the file was changed or only partly written)")
+            raise SnapshotError(
+                f"{folder / name}: contents do not match the checksum in manifest.json "
+                "(the file was changed or only partly written)"
+            )
         parsed[name] = obj
 
     opath = folder / "occupations.json"
@@ -415,7 +426,9 @@ def load_path(folder: Path) -> Snapshot:
     actual = counts(data)
     for key in ("occupations", "routes", "htqs"):
         if manifest["counts"].get(key) != actual[key]:
-            raise SnapshotError(f"{mpath}: counts say {manifest['counts'].get(key)} {key}, the files hold {actual[key]}")
+            raise SnapshotError(
+                f"{mpath}: counts say {manifest['counts'].get(key)} {key}, the files hold {actual[key]}"
+            )
     return Snapshot(id=manifest.get("id", folder.name), path=folder, manifest=manifest, data=data)
 
 
@@ -439,10 +452,16 @@ def provenance_markdown(manifest: dict[str, Any], for_people: bool = False) -> s
     c = manifest.get("counts", {})
     levels = ", ".join(f"L{k} {v:,}" for k, v in c.get("by_level", {}).items())
     if for_people:
-        lines = [f"The data is a snapshot of **{manifest.get('snapshot_date')}**.", "",
-                 "| Source | What it gives | Date of the data |", "|---|---|---|"]
-        lines += [f"| {src.get('name', sid)} | {src.get('detail', '')} | {src.get('date') or '—'} |"
-                  for sid, src in manifest.get("sources", {}).items()]
+        lines = [
+            f"The data is a snapshot of **{manifest.get('snapshot_date')}**.",
+            "",
+            "| Source | What it gives | Date of the data |",
+            "|---|---|---|",
+        ]
+        lines += [
+            f"| {src.get('name', sid)} | {src.get('detail', '')} | {src.get('date') or '—'} |"
+            for sid, src in manifest.get("sources", {}).items()
+        ]
         lines += ["", "Each standard's page names the source of every fact it shows.", ""]
     else:
         lines = [
@@ -459,8 +478,10 @@ def provenance_markdown(manifest: dict[str, Any], for_people: bool = False) -> s
             "|---|---|---|---|",
         ]
         for sid, src in manifest.get("sources", {}).items():
-            lines.append(f"| {src.get('name', sid)} (`{sid}`) | {src.get('detail', '')} | {src.get('date') or '—'} | "
-                         f"{('`' + src['file'] + '`') if src.get('file') else '—'} |")
+            lines.append(
+                f"| {src.get('name', sid)} (`{sid}`) | {src.get('detail', '')} | {src.get('date') or '—'} | "
+                f"{('`' + src['file'] + '`') if src.get('file') else '—'} |"
+            )
         lines += [
             "",
             "Every occupation record keeps, per field, the source that gave it (`sources` in "
@@ -487,9 +508,12 @@ def provenance_markdown(manifest: dict[str, Any], for_people: bool = False) -> s
         "route, status and version from the apprenticeship standards list where it has the standard).",
         "- Awarding bodies of HTQs whose titles do not name one.",
         "",
-        ("A refresh from the live Skills England sources brings these; your administrator can run one "
-         "(see For administrators)." if for_people else
-         "A refresh from the live Skills England APIs (`python -m htq refresh`) brings these."),
+        (
+            "A refresh from the live Skills England sources brings these; your administrator can run one "
+            "(see For administrators)."
+            if for_people
+            else "A refresh from the live Skills England APIs (`python -m htq refresh`) brings these."
+        ),
         "",
     ]
     return "\n".join(lines)
@@ -500,7 +524,7 @@ def prune(data_dir: Path | None = None, keep: int = 5) -> list[str]:
     data_dir = Path(data_dir or default_data_dir())
     in_use = current_id(data_dir)
     kept = [s["id"] for s in list_snapshots(data_dir)]
-    removable = [sid for sid in kept[max(1, keep):] if sid != in_use]
+    removable = [sid for sid in kept[max(1, keep) :] if sid != in_use]
     for sid in removable:
         shutil.rmtree(data_dir / SNAPSHOTS_DIR / sid, ignore_errors=True)
     return removable

@@ -25,8 +25,10 @@ from htq import __version__
 
 MAPS_API = "https://occupational-maps-api.skillsengland.education.gov.uk"
 STANDARDS_API = "https://skillsengland.education.gov.uk"
-USER_AGENT = (f"HTQStandardsExplorer/{__version__} (+a dashboard for HTQ alignment; refreshes at most daily; "
-              "contact via the installing institution)")
+USER_AGENT = (
+    f"HTQStandardsExplorer/{__version__} (+a dashboard for HTQ alignment; refreshes at most daily; "
+    "contact via the installing institution)"
+)
 MAPS_KEY_ENV = "HTQ_MAPS_API_KEY"
 RETRYABLE_STATUS = {500, 502, 503, 504}
 MAX_RETRY_AFTER = 120.0
@@ -48,8 +50,10 @@ class Endpoints:
     @classmethod
     def from_env(cls) -> Endpoints:
         """Return endpoints from $HTQ_MAPS_API_URL / $HTQ_STANDARDS_API_URL, else the live ones."""
-        return cls(os.environ.get("HTQ_MAPS_API_URL", MAPS_API).rstrip("/"),
-                   os.environ.get("HTQ_STANDARDS_API_URL", STANDARDS_API).rstrip("/"))
+        return cls(
+            os.environ.get("HTQ_MAPS_API_URL", MAPS_API).rstrip("/"),
+            os.environ.get("HTQ_STANDARDS_API_URL", STANDARDS_API).rstrip("/"),
+        )
 
 
 def new_session() -> requests.Session:
@@ -85,9 +89,15 @@ class Fetcher:
     refused past `max_bytes`.
     """
 
-    def __init__(self, session: requests.Session, timeout: tuple[float, float] = (5.0, 30.0), retries: int = 4,
-                 backoff: float = 0.5, sleep: Callable[[float], None] = time.sleep,
-                 max_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        session: requests.Session,
+        timeout: tuple[float, float] = (5.0, 30.0),
+        retries: int = 4,
+        backoff: float = 0.5,
+        sleep: Callable[[float], None] = time.sleep,
+        max_bytes: int = MAX_BODY_BYTES,
+    ) -> None:
         self.session = session
         self.timeout = timeout
         self.retries = retries
@@ -109,29 +119,38 @@ class Fetcher:
                     break
                 size += len(chunk)
                 if size > self.max_bytes:
-                    raise FetchError(f"{url}: the answer is larger than {self.max_bytes / 1024 / 1024:.0f} MB, the "
-                                     "most this tool reads; refusing it")
+                    raise FetchError(
+                        f"{url}: the answer is larger than {self.max_bytes / 1024 / 1024:.0f} MB, the "
+                        "most this tool reads; refusing it"
+                    )
                 chunks.append(chunk)
         finally:
             response.close()
         response._content = b"".join(chunks)  # what requests itself does once a body is read
 
-    def get(self, url: str, headers: dict[str, str] | None = None, accept: str = "application/json") -> requests.Response:
+    def get(
+        self, url: str, headers: dict[str, str] | None = None, accept: str = "application/json"
+    ) -> requests.Response:
         """Return the response to a GET, after retrying what is worth retrying."""
         problem = "no attempt made"
         for attempt in range(self.retries + 1):
             with self._lock:
                 self.requests += 1
-            wait = self.backoff * (2 ** attempt)
+            wait = self.backoff * (2**attempt)
             deadline = time.monotonic() + max(self.timeout)
             try:
-                response = self.session.get(url, headers={"Accept": accept, **(headers or {})}, timeout=self.timeout,
-                                            stream=True)
+                response = self.session.get(
+                    url, headers={"Accept": accept, **(headers or {})}, timeout=self.timeout, stream=True
+                )
                 self._read(response, url, deadline)  # the whole body now, so a dropped connection is caught here
             except (requests.Timeout, _TooSlow, urllib3.exceptions.TimeoutError):
                 problem = f"no complete answer within {max(self.timeout):g} s"
-            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                    requests.exceptions.ContentDecodingError, urllib3.exceptions.HTTPError) as exc:
+            except (
+                requests.ConnectionError,
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError,
+                urllib3.exceptions.HTTPError,
+            ) as exc:
                 problem = f"the connection failed or was cut off ({type(exc).__name__})"
             else:
                 if response.status_code == 429:
@@ -139,8 +158,10 @@ class Fetcher:
                     problem = "too many requests (429)"
                     if asked is not None:
                         if asked > MAX_RETRY_AFTER:
-                            raise FetchError(f"{url}: the server asks us to wait {asked:.0f} s (429 Retry-After); "
-                                             "try the refresh later")
+                            raise FetchError(
+                                f"{url}: the server asks us to wait {asked:.0f} s (429 Retry-After); "
+                                "try the refresh later"
+                            )
                         wait = max(wait, asked)
                 elif response.status_code in RETRYABLE_STATUS:
                     problem = f"server error {response.status_code}"
@@ -165,8 +186,12 @@ class Fetcher:
         return self.get(url, accept="text/html").text
 
 
-def fetch_many(keys: Sequence[str], fetch: Callable[[str], Any], workers: int = 8,
-               progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+def fetch_many(
+    keys: Sequence[str],
+    fetch: Callable[[str], Any],
+    workers: int = 8,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
     """Return key -> fetch(key) for every key, at most `workers` at a time; the first failure stops all."""
     out: dict[str, Any] = {}
     done = 0
@@ -218,7 +243,9 @@ def maps_occupation(fetcher: Fetcher, endpoints: Endpoints, key: str, code: str)
 def standards(fetcher: Fetcher, endpoints: Endpoints) -> list[dict[str, Any]]:
     """Return every apprenticeship standard version from the standards API (no key needed)."""
     url = f"{endpoints.standards_api}/api/apprenticeshipstandards"
-    return [s for s in _listing(fetcher.json(url), url, ("standards", "items", "data", "results")) if isinstance(s, dict)]
+    return [
+        s for s in _listing(fetcher.json(url), url, ("standards", "items", "data", "results")) if isinstance(s, dict)
+    ]
 
 
 def standard(fetcher: Fetcher, endpoints: Endpoints, reference: str) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ stored, so the full link is shown once, when it is made.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -20,7 +21,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -135,7 +136,7 @@ def token_hash(token: str) -> str:
 
 def _aware(when: datetime) -> datetime:
     """Return a datetime with its offset (UTC when it carries none)."""
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _moment(text: str) -> datetime:
@@ -168,12 +169,12 @@ class Share:
         """Return 'active', 'revoked' or 'expired' (as of now)."""
         if self.revoked_at is not None:
             return "revoked"
-        return "active" if self.active(datetime.now(timezone.utc)) else "expired"
+        return "active" if self.active(datetime.now(UTC)) else "expired"
 
 
 def now_text(now: datetime | None = None) -> str:
     """Return a UTC timestamp as ISO text (seconds)."""
-    return (now or datetime.now(timezone.utc)).replace(microsecond=0).isoformat()
+    return (now or datetime.now(UTC)).replace(microsecond=0).isoformat()
 
 
 def database_url() -> str:
@@ -186,7 +187,7 @@ def database_url() -> str:
 
 def _undo_cutoff(now: datetime | None) -> str:
     """Return the time before which a deleted programme can no longer be restored."""
-    return now_text((now or datetime.now(timezone.utc)) - timedelta(days=UNDO_DAYS))
+    return now_text((now or datetime.now(UTC)) - timedelta(days=UNDO_DAYS))
 
 
 def _is_database_error(exc: BaseException) -> bool:
@@ -212,8 +213,15 @@ def _database_problem(exc: BaseException, otherwise: str) -> str:
 
 
 def _module_json(m: Module) -> dict[str, Any]:
-    return {"code": m.code, "title": m.title, "level": m.level, "credits": m.credits, "core": m.core,
-            "outcomes": list(m.outcomes), "assessment": m.assessment}
+    return {
+        "code": m.code,
+        "title": m.title,
+        "level": m.level,
+        "credits": m.credits,
+        "core": m.core,
+        "outcomes": list(m.outcomes),
+        "assessment": m.assessment,
+    }
 
 
 class Store:
@@ -226,7 +234,7 @@ class Store:
             self.kind = "postgresql"
         elif self.url.startswith("sqlite:///"):
             self.kind = "sqlite"
-            self.path = Path(self.url[len("sqlite:///"):])
+            self.path = Path(self.url[len("sqlite:///") :])
         else:
             raise StoreError(f"unsupported database URL {self.url!r}: use postgresql://… or sqlite:///path")
 
@@ -257,10 +265,8 @@ class Store:
             yield conn
             conn.execute("COMMIT") if self.kind == "sqlite" else conn.commit()
         except BaseException as exc:
-            try:
+            with contextlib.suppress(Exception):  # the connection itself failed: nothing to roll back
                 conn.execute("ROLLBACK") if self.kind == "sqlite" else conn.rollback()
-            except Exception:  # the connection itself failed: nothing to roll back
-                pass
             if isinstance(exc, StoreError) or not _is_database_error(exc):
                 raise
             raise StoreError(_database_problem(exc, f"the database {self.url} failed: {exc}")) from exc
@@ -276,7 +282,7 @@ class Store:
     def _rows(self, conn: Any, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         cur = self._run(conn, sql, params)
         names = [d[0] for d in cur.description]
-        return [dict(zip(names, r)) for r in cur.fetchall()]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
     def schema_version(self) -> int:
         """Return the schema version of the database (0 when empty)."""
@@ -285,10 +291,15 @@ class Store:
 
     def _version(self, conn: Any) -> int:
         if self.kind == "sqlite":
-            exists = self._run(conn, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'").fetchone()
+            exists = self._run(
+                conn, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'"
+            ).fetchone()
         else:
-            exists = self._run(conn, "SELECT 1 FROM information_schema.tables WHERE table_name='schema_version' "
-                                     "AND table_schema = current_schema()").fetchone()
+            exists = self._run(
+                conn,
+                "SELECT 1 FROM information_schema.tables WHERE table_name='schema_version' "
+                "AND table_schema = current_schema()",
+            ).fetchone()
         if not exists:
             return 0
         row = self._run(conn, "SELECT version FROM schema_version").fetchone()
@@ -317,60 +328,101 @@ class Store:
 
     # ---- programmes --------------------------------------------------------------------------
 
-    def create(self, programme: SavedProgramme, by: str, now: datetime | None = None,
-               owner: str = "") -> SavedProgramme:
+    def create(
+        self, programme: SavedProgramme, by: str, now: datetime | None = None, owner: str = ""
+    ) -> SavedProgramme:
         """Save a new programme under a fresh random id; return it as saved (revision 1). `owner` is the
         signed-in creator's e-mail (none in single-user local mode)."""
         stamp = now_text(now)
         saved = replace(programme, id=uuid.uuid4().hex, revision=1, created_at=stamp, updated_at=stamp, updated_by=by)
         with self._connect() as conn:
-            self._run(conn, "INSERT INTO programmes (id, title, level, body, modules, shortlist, snapshot_id, "
-                            "snapshot_date, revision, created_at, updated_at, updated_by) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._values(saved) + [1, stamp, stamp, by])
+            self._run(
+                conn,
+                "INSERT INTO programmes (id, title, level, body, modules, shortlist, snapshot_id, "
+                "snapshot_date, revision, created_at, updated_at, updated_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._values(saved) + [1, stamp, stamp, by],
+            )
             self._write_children(conn, saved, {}, {}, by, stamp)
             if owner:
-                self._run(conn, "INSERT INTO programme_people (programme_id, email, part) VALUES (?, ?, ?)",
-                          [saved.id, owner.lower(), OWNER])
+                self._run(
+                    conn,
+                    "INSERT INTO programme_people (programme_id, email, part) VALUES (?, ?, ?)",
+                    [saved.id, owner.lower(), OWNER],
+                )
             return self._get(conn, saved.id)
 
     def _values(self, p: SavedProgramme) -> list[Any]:
-        shortlist = [{"occupation": s.occupation, "reference": s.reference, "title": s.title, "note": s.note,
-                      "version": s.version, "status": s.status} for s in p.shortlist]
-        return [p.id, p.title, p.level, p.text, json.dumps([_module_json(m) for m in p.modules]),
-                json.dumps(shortlist), p.snapshot_id, p.snapshot_date]
+        shortlist = [
+            {
+                "occupation": s.occupation,
+                "reference": s.reference,
+                "title": s.title,
+                "note": s.note,
+                "version": s.version,
+                "status": s.status,
+            }
+            for s in p.shortlist
+        ]
+        return [
+            p.id,
+            p.title,
+            p.level,
+            p.text,
+            json.dumps([_module_json(m) for m in p.modules]),
+            json.dumps(shortlist),
+            p.snapshot_id,
+            p.snapshot_date,
+        ]
 
     def save(self, programme: SavedProgramme, by: str, now: datetime | None = None) -> SavedProgramme:
         """Save changes to a programme read at `programme.revision`; ConflictError if someone saved since."""
         stamp = now_text(now)
         with self._connect() as conn:
-            old_rows = {(r["standard"], r["code"]): r for r in self._rows(
-                conn, "SELECT * FROM mapping_rows WHERE programme_id = ?", [programme.id])}
-            old_answers = {r["prompt"]: r for r in self._rows(
-                conn, "SELECT * FROM readiness_answers WHERE programme_id = ?", [programme.id])}
-            cur = self._run(conn, "UPDATE programmes SET title = ?, level = ?, body = ?, modules = ?, shortlist = ?, "
-                                  "snapshot_id = ?, snapshot_date = ?, revision = revision + 1, updated_at = ?, "
-                                  "updated_by = ? WHERE id = ? AND revision = ? AND deleted_at IS NULL",
-                            self._values(programme)[1:] + [stamp, by, programme.id, programme.revision])
+            old_rows = {
+                (r["standard"], r["code"]): r
+                for r in self._rows(conn, "SELECT * FROM mapping_rows WHERE programme_id = ?", [programme.id])
+            }
+            old_answers = {
+                r["prompt"]: r
+                for r in self._rows(conn, "SELECT * FROM readiness_answers WHERE programme_id = ?", [programme.id])
+            }
+            cur = self._run(
+                conn,
+                "UPDATE programmes SET title = ?, level = ?, body = ?, modules = ?, shortlist = ?, "
+                "snapshot_id = ?, snapshot_date = ?, revision = revision + 1, updated_at = ?, "
+                "updated_by = ? WHERE id = ? AND revision = ? AND deleted_at IS NULL",
+                self._values(programme)[1:] + [stamp, by, programme.id, programme.revision],
+            )
             if cur.rowcount != 1:
-                current = self._rows(conn, "SELECT revision, updated_by, updated_at FROM programmes WHERE id = ? "
-                                           "AND deleted_at IS NULL", [programme.id])
+                current = self._rows(
+                    conn,
+                    "SELECT revision, updated_by, updated_at FROM programmes WHERE id = ? AND deleted_at IS NULL",
+                    [programme.id],
+                )
                 if not current:
                     raise NotFound("this programme no longer exists (it may have been deleted)")
                 who = current[0]["updated_by"] or "someone"
-                raise ConflictError(f"{who} saved “{programme.title}” at {current[0]['updated_at']} after you opened it "
-                                    "(revision {0} now, yours was {1}). Reload it to see their changes; nothing of "
-                                    "theirs or yours was overwritten.".format(current[0]["revision"], programme.revision))
+                raise ConflictError(
+                    f"{who} saved “{programme.title}” at {current[0]['updated_at']} after you opened it "
+                    "(revision {0} now, yours was {1}). Reload it to see their changes; nothing of "
+                    "theirs or yours was overwritten.".format(current[0]["revision"], programme.revision)
+                )
             self._run(conn, "DELETE FROM mapping_rows WHERE programme_id = ?", [programme.id])
             self._run(conn, "DELETE FROM readiness_answers WHERE programme_id = ?", [programme.id])
             self._write_children(conn, programme, old_rows, old_answers, by, stamp)
             return self._get(conn, programme.id)  # read in the same transaction: the revision this save wrote
 
-    def _write_children(self, conn: Any, p: SavedProgramme, old_rows: dict, old_answers: dict, by: str,
-                        stamp: str) -> None:
+    def _write_children(
+        self, conn: Any, p: SavedProgramme, old_rows: dict, old_answers: dict, by: str, stamp: str
+    ) -> None:
         for n, r in enumerate(p.mapping):
             before = old_rows.get(r.key)
             same = before is not None and (before["coverage"], before["decision"], before["notes"]) == (
-                r.coverage, r.decision, r.notes)
+                r.coverage,
+                r.decision,
+                r.notes,
+            )
             if same:
                 decided_by, decided_at = before["decided_by"], before["decided_at"]
             elif r.decision == "Proposed" and r.coverage == r.proposed and not r.notes:
@@ -378,19 +430,42 @@ class Store:
             else:
                 decided_by, decided_at = by, stamp
             evidence = json.dumps([[e.module, e.outcome, e.score] for e in r.evidence])
-            self._run(conn, "INSERT INTO mapping_rows (programme_id, position, standard, version, kind, code, statement, "
-                            "proposed, coverage, evidence, score, confidence, decision, notes, decided_by, decided_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      [p.id, n, r.standard, r.version, r.kind, r.code, r.statement, r.proposed, r.coverage, evidence,
-                       r.score, r.confidence, r.decision, r.notes, decided_by, decided_at])
+            self._run(
+                conn,
+                "INSERT INTO mapping_rows (programme_id, position, standard, version, kind, code, statement, "
+                "proposed, coverage, evidence, score, confidence, decision, notes, decided_by, decided_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    p.id,
+                    n,
+                    r.standard,
+                    r.version,
+                    r.kind,
+                    r.code,
+                    r.statement,
+                    r.proposed,
+                    r.coverage,
+                    evidence,
+                    r.score,
+                    r.confidence,
+                    r.decision,
+                    r.notes,
+                    decided_by,
+                    decided_at,
+                ],
+            )
         for prompt, a in p.answers.items():
             if prompt not in PROMPT or not a.answer:
                 continue
             before = old_answers.get(prompt)
             same = before is not None and (before["answer"], before["evidence"]) == (a.answer, a.evidence)
             who, when = (before["answered_by"], before["answered_at"]) if same else (by, stamp)
-            self._run(conn, "INSERT INTO readiness_answers (programme_id, prompt, answer, evidence, answered_by, "
-                            "answered_at) VALUES (?, ?, ?, ?, ?, ?)", [p.id, prompt, a.answer, a.evidence, who, when])
+            self._run(
+                conn,
+                "INSERT INTO readiness_answers (programme_id, prompt, answer, evidence, answered_by, "
+                "answered_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [p.id, prompt, a.answer, a.evidence, who, when],
+            )
 
     def get(self, programme_id: str) -> SavedProgramme:
         """Return a saved programme; NotFound if there is none with this id."""
@@ -401,30 +476,65 @@ class Store:
         rows = self._rows(conn, "SELECT * FROM programmes WHERE id = ? AND deleted_at IS NULL", [programme_id])
         if not rows:
             raise NotFound("no saved programme with this id")
-        mapping = self._rows(conn, "SELECT * FROM mapping_rows WHERE programme_id = ? ORDER BY position",
-                             [programme_id])
+        mapping = self._rows(
+            conn, "SELECT * FROM mapping_rows WHERE programme_id = ? ORDER BY position", [programme_id]
+        )
         answers = self._rows(conn, "SELECT * FROM readiness_answers WHERE programme_id = ?", [programme_id])
         return self._programme(rows[0], mapping, answers)
 
     @staticmethod
     def _programme(row: dict[str, Any], mapping: list[dict[str, Any]], answers: list[dict[str, Any]]) -> SavedProgramme:
-        modules = tuple(Module(m["code"], m["title"], m.get("level"), m.get("credits"), m.get("core", True),
-                               tuple(m.get("outcomes", ())), m.get("assessment", ""))
-                        for m in json.loads(row["modules"] or "[]"))
+        modules = tuple(
+            Module(
+                m["code"],
+                m["title"],
+                m.get("level"),
+                m.get("credits"),
+                m.get("core", True),
+                tuple(m.get("outcomes", ())),
+                m.get("assessment", ""),
+            )
+            for m in json.loads(row["modules"] or "[]")
+        )
         shortlist = tuple(ShortlistEntry(**s) for s in json.loads(row["shortlist"] or "[]"))
-        rows = tuple(MappingRow(
-            standard=r["standard"], version=r["version"], kind=r["kind"], code=r["code"], statement=r["statement"],
-            proposed=r["proposed"], coverage=r["coverage"],
-            evidence=tuple(Evidence(m, o, float(s)) for m, o, s in json.loads(r["evidence"] or "[]")),
-            score=float(r["score"]), confidence=r["confidence"], decision=r["decision"], notes=r["notes"],
-            decided_by=r["decided_by"], decided_at=r["decided_at"]) for r in mapping)
+        rows = tuple(
+            MappingRow(
+                standard=r["standard"],
+                version=r["version"],
+                kind=r["kind"],
+                code=r["code"],
+                statement=r["statement"],
+                proposed=r["proposed"],
+                coverage=r["coverage"],
+                evidence=tuple(Evidence(m, o, float(s)) for m, o, s in json.loads(r["evidence"] or "[]")),
+                score=float(r["score"]),
+                confidence=r["confidence"],
+                decision=r["decision"],
+                notes=r["notes"],
+                decided_by=r["decided_by"],
+                decided_at=r["decided_at"],
+            )
+            for r in mapping
+        )
         return SavedProgramme(
-            id=row["id"], title=row["title"], level=row["level"], text=row["body"], modules=modules,
-            shortlist=shortlist, mapping=rows,
-            answers={a["prompt"]: Answer(a["prompt"], a["answer"], a["evidence"], a["answered_by"], a["answered_at"])
-                     for a in answers},
-            snapshot_id=row["snapshot_id"], snapshot_date=row["snapshot_date"], revision=int(row["revision"]),
-            created_at=row["created_at"], updated_at=row["updated_at"], updated_by=row["updated_by"])
+            id=row["id"],
+            title=row["title"],
+            level=row["level"],
+            text=row["body"],
+            modules=modules,
+            shortlist=shortlist,
+            mapping=rows,
+            answers={
+                a["prompt"]: Answer(a["prompt"], a["answer"], a["evidence"], a["answered_by"], a["answered_at"])
+                for a in answers
+            },
+            snapshot_id=row["snapshot_id"],
+            snapshot_date=row["snapshot_date"],
+            revision=int(row["revision"]),
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            updated_by=row["updated_by"],
+        )
 
     def programmes(self) -> list[SavedProgramme]:
         """Return every saved programme, most recently saved first (with mapping and answers)."""
@@ -445,30 +555,42 @@ class Store:
         access.UNDO_DAYS days. Programmes deleted longer ago than that are removed for good, with their
         mapping, answers and links, in the same transaction."""
         with self._connect() as conn:
-            self._run(conn, "UPDATE programmes SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL",
-                      [now_text(now), by, programme_id])
-            self._run(conn, "DELETE FROM programmes WHERE deleted_at IS NOT NULL AND deleted_at < ?", [_undo_cutoff(now)])
+            self._run(
+                conn,
+                "UPDATE programmes SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL",
+                [now_text(now), by, programme_id],
+            )
+            self._run(
+                conn, "DELETE FROM programmes WHERE deleted_at IS NOT NULL AND deleted_at < ?", [_undo_cutoff(now)]
+            )
 
     def deleted(self, now: datetime | None = None) -> list[dict[str, str]]:
         """Return the programmes deleted within access.UNDO_DAYS (id, title, deleted_at, deleted_by), newest first."""
         with self._connect(write=False) as conn:
-            return self._rows(conn, "SELECT id, title, deleted_at, deleted_by FROM programmes "
-                                    "WHERE deleted_at IS NOT NULL AND deleted_at >= ? ORDER BY deleted_at DESC",
-                              [_undo_cutoff(now)])
+            return self._rows(
+                conn,
+                "SELECT id, title, deleted_at, deleted_by FROM programmes "
+                "WHERE deleted_at IS NOT NULL AND deleted_at >= ? ORDER BY deleted_at DESC",
+                [_undo_cutoff(now)],
+            )
 
     def restore(self, programme_id: str, now: datetime | None = None) -> None:
         """Bring back a programme deleted within access.UNDO_DAYS, with its links as they were."""
         with self._connect() as conn:
-            self._run(conn, "UPDATE programmes SET deleted_at = NULL, deleted_by = '' WHERE id = ? AND deleted_at >= ?",
-                      [programme_id, _undo_cutoff(now)])
+            self._run(
+                conn,
+                "UPDATE programmes SET deleted_at = NULL, deleted_by = '' WHERE id = ? AND deleted_at >= ?",
+                [programme_id, _undo_cutoff(now)],
+            )
 
     # ---- people: members of the installation and each programme's owner and editors ---------
 
     def people(self, programme_id: str) -> dict[str, str]:
         """Return e-mail -> part ('owner' or 'editor') for a programme."""
         with self._connect(write=False) as conn:
-            rows = self._rows(conn, "SELECT email, part FROM programme_people WHERE programme_id = ? ORDER BY email",
-                              [programme_id])
+            rows = self._rows(
+                conn, "SELECT email, part FROM programme_people WHERE programme_id = ? ORDER BY email", [programme_id]
+            )
         return {r["email"]: r["part"] for r in rows}
 
     def set_person(self, programme_id: str, email: str, part: str | None) -> None:
@@ -479,8 +601,11 @@ class Store:
         with self._connect() as conn:
             self._run(conn, "DELETE FROM programme_people WHERE programme_id = ? AND email = ?", [programme_id, email])
             if part:
-                self._run(conn, "INSERT INTO programme_people (programme_id, email, part) VALUES (?, ?, ?)",
-                          [programme_id, email, part])
+                self._run(
+                    conn,
+                    "INSERT INTO programme_people (programme_id, email, part) VALUES (?, ?, ?)",
+                    [programme_id, email, part],
+                )
 
     def members(self) -> list[dict[str, str]]:
         """Return the installation's members (email, name, role, added_at, added_by), by e-mail."""
@@ -495,8 +620,11 @@ class Store:
         with self._connect() as conn:
             self._run(conn, "DELETE FROM members WHERE email = ?", [email])
             if role:
-                self._run(conn, "INSERT INTO members (email, name, role, added_at, added_by) VALUES (?, ?, ?, ?, ?)",
-                          [email, name.strip(), role, now_text(now), by])
+                self._run(
+                    conn,
+                    "INSERT INTO members (email, name, role, added_at, added_by) VALUES (?, ?, ?, ?, ?)",
+                    [email, name.strip(), role, now_text(now), by],
+                )
 
     def sign_in(self, email: str, name: str, now: datetime | None = None) -> str:
         """Return the role of someone the identity provider signed in, recording them as a member the
@@ -510,45 +638,73 @@ class Store:
                 return found[0]["role"]
             count = self._rows(conn, "SELECT COUNT(*) AS n FROM members")[0]["n"]
             role = first_role(email, int(count))
-            self._run(conn, "INSERT INTO members (email, name, role, added_at, added_by) VALUES (?, ?, ?, ?, ?)",
-                      [email, name.strip(), role, now_text(now), "first sign-in"])
+            self._run(
+                conn,
+                "INSERT INTO members (email, name, role, added_at, added_by) VALUES (?, ?, ?, ?, ?)",
+                [email, name.strip(), role, now_text(now), "first sign-in"],
+            )
             return role
 
     # ---- share links ------------------------------------------------------------------------
 
-    def share(self, programme_id: str, by: str, expires_at: datetime | None = None,
-              now: datetime | None = None, label: str = "") -> Share:
+    def share(
+        self,
+        programme_id: str,
+        by: str,
+        expires_at: datetime | None = None,
+        now: datetime | None = None,
+        label: str = "",
+    ) -> Share:
         """Create a read-only link to a programme with an unguessable token; only its hash is stored, so
         the returned Share's `token` is the one chance to show the full link."""
         self.get(programme_id)
         token = secrets.token_urlsafe(24)
-        share = Share(token_hash(token), programme_id, now_text(now), by,
-                      now_text(expires_at) if expires_at else None, None, label.strip()[:200], token)
+        share = Share(
+            token_hash(token),
+            programme_id,
+            now_text(now),
+            by,
+            now_text(expires_at) if expires_at else None,
+            None,
+            label.strip()[:200],
+            token,
+        )
         with self._connect() as conn:
-            self._run(conn, "INSERT INTO shares (token, programme_id, created_at, created_by, expires_at, revoked_at, "
-                            "label) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      [share.id, share.programme_id, share.created_at, share.created_by, share.expires_at, None,
-                       share.label])
+            self._run(
+                conn,
+                "INSERT INTO shares (token, programme_id, created_at, created_by, expires_at, revoked_at, "
+                "label) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [share.id, share.programme_id, share.created_at, share.created_by, share.expires_at, None, share.label],
+            )
         return share
 
     @staticmethod
     def _share(r: dict[str, Any]) -> Share:
-        return Share(r["token"], r["programme_id"], r["created_at"], r["created_by"], r["expires_at"], r["revoked_at"],
-                     r.get("label") or "")
+        return Share(
+            r["token"],
+            r["programme_id"],
+            r["created_at"],
+            r["created_by"],
+            r["expires_at"],
+            r["revoked_at"],
+            r.get("label") or "",
+        )
 
     def shares(self, programme_id: str) -> list[Share]:
         """Return a programme's share links, newest first (without their tokens: only hashes are kept)."""
         with self._connect(write=False) as conn:
-            rows = self._rows(conn, "SELECT * FROM shares WHERE programme_id = ? ORDER BY created_at DESC",
-                              [programme_id])
+            rows = self._rows(
+                conn, "SELECT * FROM shares WHERE programme_id = ? ORDER BY created_at DESC", [programme_id]
+            )
         return [self._share(r) for r in rows]
 
     def revoke(self, share_id: str, now: datetime | None = None) -> None:
         """Stop a share link from opening anything (by its id, the hash; a full token is accepted too)."""
         key = share_id if _HEX64.match(share_id) else token_hash(share_id)
         with self._connect() as conn:
-            self._run(conn, "UPDATE shares SET revoked_at = ? WHERE token = ? AND revoked_at IS NULL",
-                      [now_text(now), key])
+            self._run(
+                conn, "UPDATE shares SET revoked_at = ? WHERE token = ? AND revoked_at IS NULL", [now_text(now), key]
+            )
 
     def resolve(self, token: str, now: datetime | None = None) -> SavedProgramme | None:
         """Return the programme an active share link opens, or None (unknown, revoked or expired)."""
@@ -559,7 +715,7 @@ class Store:
         if not rows:
             return None
         share = self._share(rows[0])
-        if not share.active(now or datetime.now(timezone.utc)):
+        if not share.active(now or datetime.now(UTC)):
             return None
         try:
             return self.get(share.programme_id)

@@ -24,8 +24,10 @@ standard_panel.official_links(occ)
 standard_panel.change_notice(occ)
 standard_panel.eligibility_box(verdict)
 if occ.level in (4, 5):
-    st.caption("Level fit: a level 5 qualification may align to a level 4 standard; a level 4 qualification "
-               "against a level 5 standard needs a conversation with Skills England first.")
+    st.caption(
+        "Level fit: a level 5 qualification may align to a level 4 standard; a level 4 qualification "
+        "against a level 5 standard needs a conversation with Skills England first."
+    )
 
 facts, text = st.columns([2, 3])
 with facts:
@@ -52,8 +54,13 @@ st.subheader(f"Approved HTQs aligned ({len(occ.htqs)})")
 if occ.htqs:
     htqs = catalogue.htq_table(occ)
     st.dataframe(htqs, hide_index=True, width="stretch")
-    ui.download_buttons(htqs, f"{occ.code.lower()}-htqs", "Approved HTQs", ui.snapshot_notes(snap, {
-        "Occupation": f"{occ.code} {occ.title}"}), key="htq_dl")
+    ui.download_buttons(
+        htqs,
+        f"{occ.code.lower()}-htqs",
+        "Approved HTQs",
+        ui.snapshot_notes(snap, {"Occupation": f"{occ.code} {occ.title}"}),
+        key="htq_dl",
+    )
 else:
     st.caption("No approved HTQ is aligned to this occupation in this snapshot.")
 
@@ -63,10 +70,16 @@ st.subheader("Knowledge, skills and behaviours")
 standard_panel.ksb_section(occ, content)
 
 standard_panel.related_links("Progression: occupations this one leads to", catalogue.related(df, occ.progression))
-standard_panel.related_links("Other options of the same standard", catalogue.related(df, catalogue.siblings(df, occ.code)))
+standard_panel.related_links(
+    "Other options of the same standard", catalogue.related(df, catalogue.siblings(df, occ.code))
+)
 
 with st.expander("Where each fact comes from"):
-    st.markdown("\n".join(f"- **{s.get('name', k)}** ({s.get('date') or 'no date'}): {ui.plain(s.get('detail', ''))}"
-                          for k, s in snap.data.sources.items()))
+    st.markdown(
+        "\n".join(
+            f"- **{s.get('name', k)}** ({s.get('date') or 'no date'}): {ui.plain(s.get('detail', ''))}"
+            for k, s in snap.data.sources.items()
+        )
+    )
 
 ui.footer()

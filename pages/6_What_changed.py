@@ -10,11 +10,16 @@ snap, df = ui.setup_page("What changed", ":material/update:")
 kept = [s["id"] for s in snapshot.list_snapshots(snap.path.parent.parent)]
 
 st.title("What changed")
-st.caption("Standards are revised: versions change, KSBs are added, removed or reworded, standards retire and new ones "
-           "are approved. Compare two kept snapshots to see what a programme mapped to the older one must re-check.")
+st.caption(
+    "Standards are revised: versions change, KSBs are added, removed or reworded, standards retire and new ones "
+    "are approved. Compare two kept snapshots to see what a programme mapped to the older one must re-check."
+)
 if len(kept) < 2:
-    st.info(f"Only one snapshot is kept ({snap.id}). Changes appear here once your administrator refreshes the "
-            "data from the live Skills England sources (About, For administrators).", icon=":material/info:")
+    st.info(
+        f"Only one snapshot is kept ({snap.id}). Changes appear here once your administrator refreshes the "
+        "data from the live Skills England sources (About, For administrators).",
+        icon=":material/info:",
+    )
     ui.footer()
     st.stop()
 
@@ -34,12 +39,23 @@ chart_tab, table_tab = st.tabs(["Chart", "Table"])
 chart_tab.plotly_chart(charts.changes_figure(counts), width="stretch", config={"displaylogo": False})
 table_tab.dataframe({"Change": list(counts), "Occupations": list(counts.values())}, hide_index=True)
 
-st.pills("Show", changes.KINDS, selection_mode="multi", default=list(changes.KINDS), key="kinds",
-         help="Which kinds of change to list.")
+st.pills(
+    "Show",
+    changes.KINDS,
+    selection_mode="multi",
+    default=list(changes.KINDS),
+    key="kinds",
+    help="Which kinds of change to list.",
+)
 table = changes.changes_frame(result, st.session_state["kinds"] or changes.KINDS)
 st.dataframe(ui.with_page_links(table), hide_index=True, width="stretch", column_config=ui.listing_columns())
-ui.download_buttons(table, f"htq-changes-{result.old_id}-to-{result.new_id}", "Changes",
-                    ui.snapshot_notes(snap, {"From": result.old_id, "To": result.new_id}), key="changes_dl")
+ui.download_buttons(
+    table,
+    f"htq-changes-{result.old_id}-to-{result.new_id}",
+    "Changes",
+    ui.snapshot_notes(snap, {"From": result.old_id, "To": result.new_id}),
+    key="changes_dl",
+)
 
 st.subheader("KSB changes by standard")
 changes_panel.ksb_changes(result)

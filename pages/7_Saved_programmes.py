@@ -9,11 +9,17 @@ snap, df = ui.setup_page("Saved programmes", ":material/folder_open:")
 saved_store = saved_panel.store_or_stop()
 
 st.title("Saved programmes")
-st.caption("Keep a programme's candidate standards, KSB mapping decisions and HTQ readiness answers, reopen them "
-           "later, see what changed in the standards since, and share a read-only link with a committee.")
+st.caption(
+    "Keep a programme's candidate standards, KSB mapping decisions and HTQ readiness answers, reopen them "
+    "later, see what changed in the standards since, and share a read-only link with a committee."
+)
 if not ui.signed_in():  # single-user local mode: people name themselves; signed in, the identity is used
-    st.text_input("Your name", key="who", max_chars=120,
-                  help="Recorded with each save, each KSB decision and each checklist answer (who and when).")
+    st.text_input(
+        "Your name",
+        key="who",
+        max_chars=120,
+        help="Recorded with each save, each KSB decision and each checklist answer (who and when).",
+    )
 saved_panel.members_panel(saved_store)
 
 st.subheader("This session's work")
@@ -26,8 +32,17 @@ saved_panel.recently_deleted(saved_store)
 
 if opened is not None:
     st.subheader(f"Open: {ui.plain(opened.title)}")
-    tabs = st.tabs(["Shortlist and notes", "Readiness checklist", "Change alerts", "Share with a committee",
-                    "Committee report", "People", "Delete"])
+    tabs = st.tabs(
+        [
+            "Shortlist and notes",
+            "Readiness checklist",
+            "Change alerts",
+            "Share with a committee",
+            "Committee report",
+            "People",
+            "Delete",
+        ]
+    )
     with tabs[0]:
         saved_panel.notes_editor(opened)
     with tabs[1]:

@@ -16,9 +16,11 @@ st.markdown(
 )
 
 st.header("Licence and attribution")
-st.markdown(f"{snapshot.OGL_ATTRIBUTION} [Open Government Licence v3.0]({snapshot.OGL_URL}). "
-            "The data is Crown copyright, published by Skills England (formerly the Institute for "
-            "Apprenticeships and Technical Education, IfATE).")
+st.markdown(
+    f"{snapshot.OGL_ATTRIBUTION} [Open Government Licence v3.0]({snapshot.OGL_URL}). "
+    "The data is Crown copyright, published by Skills England (formerly the Institute for "
+    "Apprenticeships and Technical Education, IfATE)."
+)
 
 st.header("Data provenance")
 st.markdown(snapshot.provenance_markdown(snap.manifest, for_people=True))

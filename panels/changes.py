@@ -41,5 +41,9 @@ def ksb_changes(result: changes.Changes) -> None:
             label += f", version {item.old_version} → {item.new_version}"
         with st.expander(label):
             st.table(changes.ksb_frame(item).set_index("Code"))
-            st.page_link(PAGE["Standard"], label="Open the standard", icon=":material/open_in_new:",
-                         query_params={"code": item.occupation})
+            st.page_link(
+                PAGE["Standard"],
+                label="Open the standard",
+                icon=":material/open_in_new:",
+                query_params={"code": item.occupation},
+            )

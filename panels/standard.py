@@ -12,8 +12,12 @@ from htq import catalogue, lifecycle, snapshot
 from htq import ksbs as ksbs_module
 from ui import PAGE, download_buttons, format_date, plain, recent_changes, search_index
 
-_REASON_ICON = {catalogue.MEETS: ":material/check_circle:", catalogue.CAUTION: ":material/warning:",
-                catalogue.BLOCKS: ":material/block:", catalogue.UNKNOWN: ":material/help:"}
+_REASON_ICON = {
+    catalogue.MEETS: ":material/check_circle:",
+    catalogue.CAUTION: ":material/warning:",
+    catalogue.BLOCKS: ":material/block:",
+    catalogue.UNKNOWN: ":material/help:",
+}
 
 
 def eligibility_box(verdict: catalogue.Eligibility) -> None:
@@ -41,48 +45,77 @@ def related_links(title: str, rows: pd.DataFrame) -> None:
     st.subheader(title)
     cols = st.columns(2)
     for i, r in enumerate(rows.itertuples()):
-        cols[i % 2].page_link(PAGE["Standard"], label=f"{r.title} — Level {r.level} ({r.standard})",
-                              icon=":material/arrow_forward:", query_params={"code": r.code})
+        cols[i % 2].page_link(
+            PAGE["Standard"],
+            label=f"{r.title} — Level {r.level} ({r.standard})",
+            icon=":material/arrow_forward:",
+            query_params={"code": r.code},
+        )
 
 
 def ksb_section(occ: Any, content: Any) -> None:
     """Draw a standard's KSBs and duties with where they came from, or say plainly where to find them."""
     if content is None or not content.ksbs:
         if occ.reference:
-            where = (f"on [the standard's page]({occ.standard_url})" if occ.standard_url else
-                     f"on the standard's page on the Skills England website (search for {occ.reference})")
-            st.info(f"This snapshot does not hold the knowledge, skills and behaviours of {occ.reference}. Skills "
-                    f"England publishes them {where}. Copy them into a blank KSB sheet and import it on KSB coverage "
-                    "to map your programme against them.", icon=":material/info:")
+            where = (
+                f"on [the standard's page]({occ.standard_url})"
+                if occ.standard_url
+                else f"on the standard's page on the Skills England website (search for {occ.reference})"
+            )
+            st.info(
+                f"This snapshot does not hold the knowledge, skills and behaviours of {occ.reference}. Skills "
+                f"England publishes them {where}. Copy them into a blank KSB sheet and import it on KSB coverage "
+                "to map your programme against them.",
+                icon=":material/info:",
+            )
             left, right = st.columns(2)
-            left.download_button("Blank KSB sheet (.xlsx)", ksbs_module.blank_sheet_xlsx(occ.reference, occ.title),
-                                 file_name=f"{occ.reference.lower()}-ksb-sheet.xlsx", key="blank_ksb_sheet",
-                                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                 icon=":material/table_view:", help="Code, Type and Statement columns to fill in.")
-            right.page_link(PAGE["KSB coverage"], label=f"Import {occ.reference}'s KSBs on KSB coverage",
-                            icon=":material/upload_file:", query_params={"standards": occ.reference})
+            left.download_button(
+                "Blank KSB sheet (.xlsx)",
+                ksbs_module.blank_sheet_xlsx(occ.reference, occ.title),
+                file_name=f"{occ.reference.lower()}-ksb-sheet.xlsx",
+                key="blank_ksb_sheet",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                icon=":material/table_view:",
+                help="Code, Type and Statement columns to fill in.",
+            )
+            right.page_link(
+                PAGE["KSB coverage"],
+                label=f"Import {occ.reference}'s KSBs on KSB coverage",
+                icon=":material/upload_file:",
+                query_params={"standards": occ.reference},
+            )
         else:
-            st.info("No standard reference is known for this occupation, so there are no KSBs to show.",
-                    icon=":material/info:")
+            st.info(
+                "No standard reference is known for this occupation, so there are no KSBs to show.",
+                icon=":material/info:",
+            )
         if content is None or not content.duties:
             return
-        st.caption(f"The snapshot holds only {len(content.duties)} of its duties (a partial list): "
-                   f"{plain(content.source)}")
+        st.caption(
+            f"The snapshot holds only {len(content.duties)} of its duties (a partial list): {plain(content.source)}"
+        )
         st.dataframe(catalogue.duty_table(content), hide_index=True, width="stretch")
         return
     for line in ksbs_module.provenance(content, occ.version):
         st.warning(plain(line), icon=":material/history_edu:")
     if content.source_url:
-        st.link_button("Where these KSBs were copied from", content.source_url, icon=":material/open_in_new:",
-                       help="The third-party copy this list was taken from.")
+        st.link_button(
+            "Where these KSBs were copied from",
+            content.source_url,
+            icon=":material/open_in_new:",
+            help="The third-party copy this list was taken from.",
+        )
     table = catalogue.ksb_table(content)
     counts = table["Type"].value_counts()
     summary = ", ".join(f"{counts.get(k, 0)} {k.lower()}" for k in ("Knowledge", "Skill", "Behaviour"))
     version = f"version {content.version}" if content.version else "version not stated"
-    st.caption(f"{content.reference}, {version}: {summary}" + ("" if content.complete else " (partial)")
-               + f". Source: {plain(content.source)}")
+    st.caption(
+        f"{content.reference}, {version}: {summary}"
+        + ("" if content.complete else " (partial)")
+        + f". Source: {plain(content.source)}"
+    )
     tabs = st.tabs(["Knowledge", "Skills", "Behaviours", "Duties"])
-    for tab, kind in zip(tabs[:3], ("Knowledge", "Skill", "Behaviour")):
+    for tab, kind in zip(tabs[:3], ("Knowledge", "Skill", "Behaviour"), strict=True):
         with tab:
             part = table[table["Type"] == kind]
             if part.empty:
@@ -96,9 +129,18 @@ def ksb_section(occ: Any, content: Any) -> None:
             st.caption("This snapshot does not hold the standard's duties; they are on the standard's page.")
     if content.note and content.complete:
         st.caption(plain(content.note))
-    download_buttons(table, f"{content.reference.lower()}-ksbs", "KSBs",
-                     {"Standard": content.reference, "Version": content.version or "unknown",
-                      "Source": content.source, "Complete": "yes" if content.complete else "no"}, key="ksb_dl")
+    download_buttons(
+        table,
+        f"{content.reference.lower()}-ksbs",
+        "KSBs",
+        {
+            "Standard": content.reference,
+            "Version": content.version or "unknown",
+            "Source": content.source,
+            "Complete": "yes" if content.complete else "no",
+        },
+        key="ksb_dl",
+    )
 
 
 def standard_from_url(snap: snapshot.Snapshot, df: pd.DataFrame, asked: str) -> Any:
@@ -107,18 +149,26 @@ def standard_from_url(snap: snapshot.Snapshot, df: pd.DataFrame, asked: str) -> 
         code = catalogue.normalise_code(asked)
         shown = plain(asked[:40])
         if code is None:
-            st.error(f"“{shown}” is not a standard code. Codes look like ST0116 (a standard) or OCC0116 "
-                     "(an occupation).", icon=":material/error:")
+            st.error(
+                f"“{shown}” is not a standard code. Codes look like ST0116 (a standard) or OCC0116 (an occupation).",
+                icon=":material/error:",
+            )
         else:
             found = catalogue.resolve_code(df, code)
             if found is not None:
                 return snap.occupation(found)
-            st.error(f"{code} is not in the snapshot of {format_date(snap.date)}. It may be new, or mistyped.",
-                     icon=":material/error:")
+            st.error(
+                f"{code} is not in the snapshot of {format_date(snap.date)}. It may be new, or mistyped.",
+                icon=":material/error:",
+            )
     st.title("Find a standard")
     with st.form("lookup"):
-        text = st.text_input("Standard code or name", max_chars=200, placeholder="ST0116, OCC0827 or 'nursing'",
-                             help="Type a code to open that standard, or words to search titles and job titles.")
+        text = st.text_input(
+            "Standard code or name",
+            max_chars=200,
+            placeholder="ST0116, OCC0827 or 'nursing'",
+            help="Type a code to open that standard, or words to search titles and job titles.",
+        )
         submitted = st.form_submit_button("Find", icon=":material/search:")
     if submitted and text.strip():
         found = catalogue.resolve_code(df, text)
@@ -129,23 +179,37 @@ def standard_from_url(snap: snapshot.Snapshot, df: pd.DataFrame, asked: str) -> 
         if hits.empty:
             st.warning("Nothing matches. Try fewer or different words.")
         for r in hits.itertuples():
-            st.page_link(PAGE["Standard"], label=f"{r.title} — Level {r.level} ({r.standard})",
-                         icon=":material/arrow_forward:", query_params={"code": r.code})
+            st.page_link(
+                PAGE["Standard"],
+                label=f"{r.title} — Level {r.level} ({r.standard})",
+                icon=":material/arrow_forward:",
+                query_params={"code": r.code},
+            )
     return None
 
 
 def official_links(occ: Any) -> None:
     """Draw links to the official Skills England records of this occupation and its standard."""
     left, right = st.columns(2)
-    left.link_button("Occupational map entry (Skills England)", catalogue.map_url(occ.code),
-                     icon=":material/open_in_new:", help="The official record of this occupation on the maps.")
+    left.link_button(
+        "Occupational map entry (Skills England)",
+        catalogue.map_url(occ.code),
+        icon=":material/open_in_new:",
+        help="The official record of this occupation on the maps.",
+    )
     if occ.standard_url:
-        right.link_button(f"Standard page {occ.reference or ''} (Skills England)", occ.standard_url,
-                          icon=":material/open_in_new:", help="The standard's official page, with its KSBs.")
+        right.link_button(
+            f"Standard page {occ.reference or ''} (Skills England)",
+            occ.standard_url,
+            icon=":material/open_in_new:",
+            help="The standard's official page, with its KSBs.",
+        )
     else:
-        right.caption("The standard's page on the Skills England website is not yet known in this snapshot: its "
-                      "address comes with a refresh from the standards API. Search for "
-                      f"{occ.reference or occ.title} on skillsengland.education.gov.uk meanwhile.")
+        right.caption(
+            "The standard's page on the Skills England website is not yet known in this snapshot: its "
+            "address comes with a refresh from the standards API. Search for "
+            f"{occ.reference or occ.title} on skillsengland.education.gov.uk meanwhile."
+        )
 
 
 def change_notice(occ: Any) -> None:
@@ -157,9 +221,11 @@ def change_notice(occ: Any) -> None:
     detail = ", ".join(item.kinds)
     if item.ksbs:
         detail += ": " + ", ".join(f"{k.code} {k.change}" for k in item.ksbs[:12])
-    st.warning(f"Changed since the snapshot of {format_date(latest.old_date)} — {detail}. "
-               + (f"Skills England's note: {plain(occ.change_note)}" if occ.change_note else ""),
-               icon=":material/update:")
+    st.warning(
+        f"Changed since the snapshot of {format_date(latest.old_date)} — {detail}. "
+        + (f"Skills England's note: {plain(occ.change_note)}" if occ.change_note else ""),
+        icon=":material/update:",
+    )
 
 
 def review_section(occ: Any, source_names: dict[str, str]) -> None:
@@ -167,15 +233,20 @@ def review_section(occ: Any, source_names: dict[str, str]) -> None:
     st.subheader("Review and revision")
     stage = lifecycle.stage(occ)
     if stage in (lifecycle.IN_REVISION, lifecycle.RETIRED, lifecycle.PAUSED):
-        st.warning(f"{occ.reference or 'This standard'} is {stage}: check its page on the Skills England website "
-                   "before aligning a programme to it.", icon=":material/history:")
+        st.warning(
+            f"{occ.reference or 'This standard'} is {stage}: check its page on the Skills England website "
+            "before aligning a programme to it.",
+            icon=":material/history:",
+        )
     closing = lifecycle.closing_note(occ, occ.version)
     if closing:
         st.warning(closing + " Programmes aligned to it should plan for the next version.", icon=":material/event:")
     st.table(lifecycle.review_facts(occ, source_names).set_index("Field"))
     versions = lifecycle.versions_table(occ)
     if versions.empty:
-        st.caption("Start and end dates of each version are not in this snapshot: a refresh from the standards API "
-                   "records them. The occupational maps give only the date the status last changed.")
+        st.caption(
+            "Start and end dates of each version are not in this snapshot: a refresh from the standards API "
+            "records them. The occupational maps give only the date the status last changed."
+        )
     else:
         st.dataframe(versions, hide_index=True, width="stretch")

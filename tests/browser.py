@@ -15,8 +15,16 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("HTQ_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def require_chromium() -> str:
@@ -38,16 +46,43 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(root: Path, script: str = "app.py", env: dict[str, str] | None = None, timeout: float = 60,
-                     port: int | None = None, args: tuple[str, ...] = ()):
+def streamlit_server(
+    root: Path,
+    script: str = "app.py",
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    port: int | None = None,
+    args: tuple[str, ...] = (),
+):
     """Run `streamlit run` on a (free) loopback port; yield its base URL and the seconds it took to be healthy."""
     port = port or free_port()
-    command = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *args]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        script,
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        *args,
+    ]
     started = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=root, env={**os.environ, **(env or {})},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        command,
+        cwd=root,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         while True:

@@ -57,8 +57,9 @@ def page(monkeypatch, tmp_path):
     monkeypatch.setenv("HTQ_DB_PATH", str(tmp_path / "pages.sqlite3"))
     monkeypatch.delenv("HTQ_DATABASE_URL", raising=False)
 
-    def run(file: str | None = None, timeout: float = 60, secrets: dict | None = None,
-            **params: str | list[str]) -> AppTest:
+    def run(
+        file: str | None = None, timeout: float = 60, secrets: dict | None = None, **params: str | list[str]
+    ) -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
         for key, value in (secrets or {}).items():
             at.secrets[key] = value

@@ -27,32 +27,73 @@ def api_record(occ: Occupation) -> dict[str, Any]:
     """Return an Occupational Maps API record (the shape parse.occupation_from_api reads) for an occupation."""
     products = []
     if occ.reference:
-        products.append({"object": "Product", "name": occ.standard_title or occ.title, "level": occ.level, "status": 1,
-                         "statusName": occ.standard_status or "Approved for delivery", "type": 1,
-                         "typeName": "Apprenticeship", "careerStarter": False, "productCode": occ.reference, "royal": False})
-    products += [{"object": "Product", "name": h.title, "level": h.level, "type": 2, "typeName": "HTQ",
-                  "careerStarter": False, "productCode": h.code, "qualificationCategory": h.category} for h in occ.htqs]
+        products.append(
+            {
+                "object": "Product",
+                "name": occ.standard_title or occ.title,
+                "level": occ.level,
+                "status": 1,
+                "statusName": occ.standard_status or "Approved for delivery",
+                "type": 1,
+                "typeName": "Apprenticeship",
+                "careerStarter": False,
+                "productCode": occ.reference,
+                "royal": False,
+            }
+        )
+    products += [
+        {
+            "object": "Product",
+            "name": h.title,
+            "level": h.level,
+            "type": 2,
+            "typeName": "HTQ",
+            "careerStarter": False,
+            "productCode": h.code,
+            "qualificationCategory": h.category,
+        }
+        for h in occ.htqs
+    ]
     record: dict[str, Any] = {
-        "object": "Occupation", "stdCode": occ.code, "name": occ.title, "status": 1, "statusName": occ.status,
-        "level": occ.level, "versionNo": occ.version or "0.0", "statusLastUpdated": occ.status_date or "0001-01-01",
+        "object": "Occupation",
+        "stdCode": occ.code,
+        "name": occ.title,
+        "status": 1,
+        "statusName": occ.status,
+        "level": occ.level,
+        "versionNo": occ.version or "0.0",
+        "statusLastUpdated": occ.status_date or "0001-01-01",
         "summary": "".join(f"<p>{p}</p>" for p in (occ.summary or "").split("\n\n") if p),
-        "overview": occ.overview or "", "involvedEmployers": occ.employers or "",
-        "keywords": list(occ.keywords), "typicalJobTitles": [{"name": t, "isGreen": False} for t in occ.job_titles],
-        "soc": {"soc2020Code": int(occ.soc2020_code) if occ.soc2020_code else 0,
-                "soc2020Description": occ.soc2020_title or ""},
-        "products": products, "greenThemeIds": list(occ.green_themes),
+        "overview": occ.overview or "",
+        "involvedEmployers": occ.employers or "",
+        "keywords": list(occ.keywords),
+        "typicalJobTitles": [{"name": t, "isGreen": False} for t in occ.job_titles],
+        "soc": {
+            "soc2020Code": int(occ.soc2020_code) if occ.soc2020_code else 0,
+            "soc2020Description": occ.soc2020_title or "",
+        },
+        "products": products,
+        "greenThemeIds": list(occ.green_themes),
         "progression": [{"stdCode": c} for c in occ.progression],
     }
     if occ.route_id is not None and occ.pathway_id is not None:
-        record["mapHierarchy"] = {"routeId": occ.route_id, "routeName": occ.route, "pathwayId": occ.pathway_id,
-                                  "pathwayName": occ.pathway, "clusterId": occ.cluster_id, "clusterName": occ.cluster}
+        record["mapHierarchy"] = {
+            "routeId": occ.route_id,
+            "routeName": occ.route,
+            "pathwayId": occ.pathway_id,
+            "pathwayName": occ.pathway,
+            "clusterId": occ.cluster_id,
+            "clusterName": occ.cluster,
+        }
     return record
 
 
 def maps_records(occupations: Iterable[Occupation]) -> dict[str, dict[str, Any]]:
     """Return code -> API record: the real saved response where there is one, else one written from the snapshot."""
-    real = {p.stem: json.loads(p.read_text(encoding="utf-8"))
-            for p in (FIXTURES / "harvest" / "occupations_raw").glob("*.json")}
+    real = {
+        p.stem: json.loads(p.read_text(encoding="utf-8"))
+        for p in (FIXTURES / "harvest" / "occupations_raw").glob("*.json")
+    }
     return {o.code: real.get(o.code) or api_record(o) for o in occupations}
 
 
@@ -101,7 +142,9 @@ class _Handler(BaseHTTPRequestHandler):
         # ACKs add ~40 ms to every keep-alive request.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-    def _send(self, status: int, body: bytes, kind: str = "application/json", extra: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes, kind: str = "application/json", extra: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
@@ -174,8 +217,12 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(401, b'{"error": "missing or wrong X-API-KEY"}')
             code = path.rsplit("/", 1)[1]
             if code == "occupations":
-                return self._json([{"stdCode": c, "name": r["name"], "level": r["level"],
-                                    "statusName": r["statusName"]} for c, r in b.maps.items()])
+                return self._json(
+                    [
+                        {"stdCode": c, "name": r["name"], "level": r["level"], "statusName": r["statusName"]}
+                        for c, r in b.maps.items()
+                    ]
+                )
             return self._json(b.maps[code]) if code in b.maps else self._send(404, b"{}")
         if path == "/api/apprenticeshipstandards":
             return self._json(b.listing)
@@ -222,5 +269,8 @@ class SourceServer:
 
 def default_pages() -> dict[str, str]:
     """Return the saved standard pages by URL slug."""
-    return {p.stem: p.read_text(encoding="utf-8") for p in (FIXTURES / "pages").glob("st*.html")
-            if "layout-changed" not in p.stem}
+    return {
+        p.stem: p.read_text(encoding="utf-8")
+        for p in (FIXTURES / "pages").glob("st*.html")
+        if "layout-changed" not in p.stem
+    }

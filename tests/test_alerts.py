@@ -2,11 +2,7 @@
 
 from dataclasses import replace
 
-import pandas as pd
-import pytest
-from openpyxl import load_workbook
-
-from htq import alerts, coverage, portfolio, readiness, report, snapshot
+from htq import alerts, coverage, portfolio, readiness, snapshot
 from htq.model import Ksb
 from htq.programme import Module
 from htq.store import SavedProgramme, ShortlistEntry
@@ -14,27 +10,58 @@ from htq.store import SavedProgramme, ShortlistEntry
 
 def mapped_programme(snap, title="FdSc Software Development", modules=("SD401",)):
     content = snap.data.content["ST0116"]
-    rows = tuple(coverage.MappingRow("ST0116", content.version, k.kind, k.code, k.text, "full", "full",
-                                     (coverage.Evidence(modules[0], "outcome", 0.7),), 0.7, "high",
-                                     decision=coverage.ACCEPTED)
-                 for k in content.ksbs)
-    return SavedProgramme(id="p1", title=title, level=5, modules=tuple(Module(m, m, 4) for m in modules),
-                          shortlist=(ShortlistEntry("OCC0116", "ST0116", "Software developer", "", "1.2",
-                                                    "Approved for delivery"),),
-                          mapping=rows, snapshot_id=snap.id, snapshot_date=snap.date, updated_at="2026-07-10T10:00:00",
-                          updated_by="Ann")
+    rows = tuple(
+        coverage.MappingRow(
+            "ST0116",
+            content.version,
+            k.kind,
+            k.code,
+            k.text,
+            "full",
+            "full",
+            (coverage.Evidence(modules[0], "outcome", 0.7),),
+            0.7,
+            "high",
+            decision=coverage.ACCEPTED,
+        )
+        for k in content.ksbs
+    )
+    return SavedProgramme(
+        id="p1",
+        title=title,
+        level=5,
+        modules=tuple(Module(m, m, 4) for m in modules),
+        shortlist=(ShortlistEntry("OCC0116", "ST0116", "Software developer", "", "1.2", "Approved for delivery"),),
+        mapping=rows,
+        snapshot_id=snap.id,
+        snapshot_date=snap.date,
+        updated_at="2026-07-10T10:00:00",
+        updated_by="Ann",
+    )
 
 
 def revised(snap):
     """The shipped snapshot with ST0116 at v1.3: K12 reworded, S18 added, B9 removed, and ST0118 retired."""
     old = snap.data.content["ST0116"]
-    ksbs = [Ksb("K12", "knowledge", "software testing frameworks, methodologies and automation") if k.code == "K12" else k
-            for k in old.ksbs if k.code != "B9"] + [Ksb("S18", "skill", "a new skill")]
-    occupations = tuple(replace(o, version="1.3") if o.code == "OCC0116" else
-                        replace(o, standard_status="Retired") if o.code == "OCC0118" else o
-                        for o in snap.data.occupations)
-    data = replace(snap.data, occupations=occupations, snapshot_date="2026-12-01",
-                   content={**snap.data.content, "ST0116": replace(old, ksbs=tuple(ksbs), version="1.3")})
+    ksbs = [
+        Ksb("K12", "knowledge", "software testing frameworks, methodologies and automation") if k.code == "K12" else k
+        for k in old.ksbs
+        if k.code != "B9"
+    ] + [Ksb("S18", "skill", "a new skill")]
+    occupations = tuple(
+        replace(o, version="1.3")
+        if o.code == "OCC0116"
+        else replace(o, standard_status="Retired")
+        if o.code == "OCC0118"
+        else o
+        for o in snap.data.occupations
+    )
+    data = replace(
+        snap.data,
+        occupations=occupations,
+        snapshot_date="2026-12-01",
+        content={**snap.data.content, "ST0116": replace(old, ksbs=tuple(ksbs), version="1.3")},
+    )
     return snapshot.Snapshot("2026-12-01T000000Z", snap.path, snap.manifest, data)
 
 
@@ -54,8 +81,11 @@ def test_alerts_name_the_mapped_ksbs_to_recheck(snap):
 
 
 def test_retired_shortlisted_standard(snap):
-    p = replace(mapped_programme(snap), shortlist=(ShortlistEntry("OCC0118", "ST0118", "Data analyst", "", "1.1",
-                                                                  "Approved for delivery"),), mapping=())
+    p = replace(
+        mapped_programme(snap),
+        shortlist=(ShortlistEntry("OCC0118", "ST0118", "Data analyst", "", "1.1", "Approved for delivery"),),
+        mapping=(),
+    )
     found = alerts.programme_alerts(p, revised(snap))
     assert [a.kind for a in found] == [alerts.RETIRED]
 
@@ -80,8 +110,19 @@ def test_portfolio_tables(snap, df):
 
 
 def test_readiness_prompts_cover_every_stage_of_the_toolkit():
-    assert [p.id for p in readiness.PROMPTS] == ["B2a", "B2b", "C2a", "C2b", "D1a", "D1b", "D2c", "D3d",
-                                                 "E2a", "E2b", "E2c"]
+    assert [p.id for p in readiness.PROMPTS] == [
+        "B2a",
+        "B2b",
+        "C2a",
+        "C2b",
+        "D1a",
+        "D1b",
+        "D2c",
+        "D3d",
+        "E2a",
+        "E2b",
+        "E2c",
+    ]
     answers = {"B2a": readiness.Answer("B2a", "Yes")}
     assert readiness.progress(answers)["Development consent"] == (1, 2)
     assert len(readiness.checklist_frame(answers, "Periodic review")) == 3

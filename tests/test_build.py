@@ -48,7 +48,10 @@ def test_mojibake_in_the_list_is_repaired():
 def test_tree_orders_pathways_by_the_map_sequence(built):
     digital = next(r for r in built.routes if r.name == "Digital")
     assert [p.name for p in digital.pathways] == [
-        "Digital Support and Services", "Digital Production, Design and Development", "Digital Business Services"]
+        "Digital Support and Services",
+        "Digital Production, Design and Development",
+        "Digital Business Services",
+    ]
 
 
 def test_written_snapshot_loads(built, tmp_path):

@@ -50,8 +50,11 @@ def test_retired_standard_of_an_approved_occupation_blocks(snap):
 
 
 def test_route_cautions(snap):
-    protective = next(o for o in snap.data.occupations
-                      if o.route == "Protective services" and o.level == 4 and o.status == "Approved occupation")
+    protective = next(
+        o
+        for o in snap.data.occupations
+        if o.route == "Protective services" and o.level == 4 and o.status == "Approved occupation"
+    )
     assert catalogue.eligibility(protective).verdict == CHECK_FIRST
     hair = replace(snap.occupation("OCC0116"), route="Hair and beauty")
     assert any("hair and beauty" in r.text for r in catalogue.eligibility(hair).reasons)
@@ -105,12 +108,15 @@ def test_status_date_range_excludes_unknown_dates(df, index):
     assert out["status_date"].between("2020-01-01", "2020-12-31").all()
 
 
-@pytest.mark.parametrize("query, first", [
-    ("nurses", "OCC0827"),
-    ("NURSING associate", "OCC0827"),
-    ("software developers", "OCC0116"),
-    ("quantity surveying", "OCC0049"),
-])
+@pytest.mark.parametrize(
+    "query, first",
+    [
+        ("nurses", "OCC0827"),
+        ("NURSING associate", "OCC0827"),
+        ("software developers", "OCC0116"),
+        ("quantity surveying", "OCC0049"),
+    ],
+)
 def test_search_is_ranked_and_folds_case_and_plurals(df, index, query, first):
     out = catalogue.apply_filters(df, Filters(query=query, levels=(4, 5)), index)
     assert out.iloc[0]["code"] == first
@@ -119,7 +125,13 @@ def test_search_is_ranked_and_folds_case_and_plurals(df, index, query, first):
 
 def test_search_by_code(df, index):
     assert list(catalogue.apply_filters(df, Filters(query="st0039"), index)["code"]) == [
-        "OCC0039A", "OCC0039B", "OCC0039C", "OCC0039D", "OCC0039E", "OCC0039F"]
+        "OCC0039A",
+        "OCC0039B",
+        "OCC0039C",
+        "OCC0039D",
+        "OCC0039E",
+        "OCC0039F",
+    ]
     assert list(catalogue.apply_filters(df, Filters(query="OCC 116"), index)["code"]) == ["OCC0116"]
 
 
@@ -127,8 +139,18 @@ def test_search_with_no_match_is_empty(df, index):
     assert catalogue.apply_filters(df, Filters(query="zzzxqv"), index).empty
 
 
-@pytest.mark.parametrize("text, code", [("ST0116", "ST0116"), (" st116 ", "ST0116"), ("occ0039a", "OCC0039A"),
-                                        ("ST-0116", "ST0116"), ("software", None), ("ST12345", None), ("", None)])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("ST0116", "ST0116"),
+        (" st116 ", "ST0116"),
+        ("occ0039a", "OCC0039A"),
+        ("ST-0116", "ST0116"),
+        ("software", None),
+        ("ST12345", None),
+        ("", None),
+    ],
+)
 def test_normalise_code(text, code):
     assert catalogue.normalise_code(text) == code
 
@@ -164,6 +186,13 @@ def test_cluster_table_counts_every_occupation(df):
 
 def test_listings_link_every_standard_to_its_official_records(df):
     table = catalogue.listing(df)
-    assert (table["Occupational map"] == "https://occupational-maps.skillsengland.education.gov.uk/maps/occupation/"
-            + table["Occupation"]).all()
+    assert (
+        table["Occupational map"]
+        == "https://occupational-maps.skillsengland.education.gov.uk/maps/occupation/" + table["Occupation"]
+    ).all()
     assert (table["Standard page"] == catalogue.STANDARD_PAGE_UNKNOWN).all()  # not in the shipped snapshot
+
+
+def test_levels_of_names_each_reference_level_once(df):
+    levels = catalogue.levels_of(df, ["ST0116", "ST0118", "NOT-A-CODE"])
+    assert levels == {"ST0116": 4, "ST0118": 4}

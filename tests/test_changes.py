@@ -7,8 +7,12 @@ from htq.model import Ksb, StandardContent
 
 
 def changed_copy(snap, occupations=None, content=None, snapshot_id="new"):
-    data = replace(snap.data, occupations=occupations or snap.data.occupations,
-                   content=content if content is not None else snap.data.content, snapshot_date="2026-12-01")
+    data = replace(
+        snap.data,
+        occupations=occupations or snap.data.occupations,
+        content=content if content is not None else snap.data.content,
+        snapshot_date="2026-12-01",
+    )
     return snapshot.Snapshot(snapshot_id, snap.path, snap.manifest, data)
 
 
@@ -26,8 +30,13 @@ def test_new_retired_reversioned_and_status(snap):
     occ["OCC9999"] = replace(removed, code="OCC9999", title="A new occupation")
     result = changes.diff(snap, changed_copy(snap, tuple(sorted(occ.values(), key=lambda o: o.code))))
     kinds = {i.occupation: i.kinds for i in result.items}
-    assert kinds == {"OCC0116": (changes.REVERSIONED,), "OCC0118": (changes.RETIRED,), "OCC0827": (changes.STATUS,),
-                     "OCC0003": (changes.RETIRED,), "OCC9999": (changes.NEW,)}
+    assert kinds == {
+        "OCC0116": (changes.REVERSIONED,),
+        "OCC0118": (changes.RETIRED,),
+        "OCC0827": (changes.STATUS,),
+        "OCC0003": (changes.RETIRED,),
+        "OCC9999": (changes.NEW,),
+    }
     software = next(i for i in result.items if i.occupation == "OCC0116")
     assert (software.old_version, software.new_version) == ("1.2", "1.3")
     assert result.standards_changed() == 4  # OCC9999 reuses ST0003, so five occupations are four standards
@@ -46,12 +55,17 @@ def test_ksb_added_removed_reworded(snap):
 
 def test_whitespace_and_case_are_not_rewording(snap):
     old = snap.data.content["ST0118"]
-    content = {**snap.data.content, "ST0118": replace(old, ksbs=tuple(replace(k, text=k.text.upper() + "  ") for k in old.ksbs))}
+    content = {
+        **snap.data.content,
+        "ST0118": replace(old, ksbs=tuple(replace(k, text=k.text.upper() + "  ") for k in old.ksbs)),
+    }
     assert changes.diff(snap, changed_copy(snap, content=content)).items == ()
 
 
 def test_ksbs_first_known_are_not_counted_as_changes(snap):
     assert "ST0117" not in snap.data.content
-    content = {**snap.data.content, "ST0117": StandardContent("ST0117", "Business analyst", "1.0", True,
-                                                               (Ksb("K1", "knowledge", "x"),))}
+    content = {
+        **snap.data.content,
+        "ST0117": StandardContent("ST0117", "Business analyst", "1.0", True, (Ksb("K1", "knowledge", "x"),)),
+    }
     assert changes.diff(snap, changed_copy(snap, content=content)).items == ()

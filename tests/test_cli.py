@@ -13,8 +13,9 @@ PROGRAMME = FIXTURES / "programmes" / "software.txt"
 
 
 def run(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "htq", *args], cwd=ROOT, input=stdin, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "htq", *args], cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_match_json_shape():
@@ -23,9 +24,26 @@ def test_match_json_shape():
     rows = json.loads(out.stdout)
     assert [r["rank"] for r in rows] == [1, 2, 3]
     first = rows[0]
-    assert {"rank", "reference", "occupation", "title", "level", "route", "score", "confidence", "reasons",
-            "precedents", "options", "passages"} <= set(first)
-    assert (first["reference"], first["occupation"], first["level"], first["route"]) == ("ST0116", "OCC0116", 4, "Digital")
+    assert {
+        "rank",
+        "reference",
+        "occupation",
+        "title",
+        "level",
+        "route",
+        "score",
+        "confidence",
+        "reasons",
+        "precedents",
+        "options",
+        "passages",
+    } <= set(first)
+    assert (first["reference"], first["occupation"], first["level"], first["route"]) == (
+        "ST0116",
+        "OCC0116",
+        4,
+        "Digital",
+    )
     assert 0 <= first["score"] <= 1
     assert any("Software" in r["terms"] for r in first["reasons"])
 
@@ -61,13 +79,16 @@ def test_table_output_names_the_programme():
     assert "ST0116" in out.stdout
 
 
-@pytest.mark.parametrize("args, stdin, message", [
-    (["match", "-"], "", "is empty"),
-    (["match", "missing.txt"], None, "does not exist"),
-    (["match", "--route", "Atlantis", str(PROGRAMME)], None, "unknown route"),
-    (["match", "--level", "6", str(PROGRAMME)], None, "invalid choice"),
-    (["match", "--top", "0", str(PROGRAMME)], None, "--top must be 1 or more"),
-])
+@pytest.mark.parametrize(
+    "args, stdin, message",
+    [
+        (["match", "-"], "", "is empty"),
+        (["match", "missing.txt"], None, "does not exist"),
+        (["match", "--route", "Atlantis", str(PROGRAMME)], None, "unknown route"),
+        (["match", "--level", "6", str(PROGRAMME)], None, "invalid choice"),
+        (["match", "--top", "0", str(PROGRAMME)], None, "--top must be 1 or more"),
+    ],
+)
 def test_bad_input_exits_2_with_a_message(args, stdin, message):
     out = run(*args, stdin=stdin)
     assert out.returncode == 2
@@ -102,19 +123,24 @@ def test_coverage_table_and_totals():
 
 def test_coverage_with_imported_ksbs(tmp_path):
     sheet = tmp_path / "ksbs.csv"
-    sheet.write_text("Code,Statement\nK1,principles of relational and non-relational databases\nB1,acts with integrity\n",
-                     encoding="utf-8")
+    sheet.write_text(
+        "Code,Statement\nK1,principles of relational and non-relational databases\nB1,acts with integrity\n",
+        encoding="utf-8",
+    )
     rows = json.loads(run("coverage", "--standard", "ST0117", "--ksbs", str(sheet), "--json", str(SPEC)).stdout)
     assert [r["code"] for r in rows] == ["K1", "B1"] and rows[0]["coverage"] == "full"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["coverage", "--standard", "ST0117", str(SPEC)], "has no KSBs for ST0117"),
-    (["coverage", "--standard", "ST9999", str(SPEC)], "not in the snapshot"),
-    (["coverage", "--standard", "nonsense", str(SPEC)], "not a standard code"),
-    (["coverage", "--standard", "ST0116", "missing.docx"], "does not exist"),
-    (["coverage", str(SPEC)], "required: --standard"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["coverage", "--standard", "ST0117", str(SPEC)], "has no KSBs for ST0117"),
+        (["coverage", "--standard", "ST9999", str(SPEC)], "not in the snapshot"),
+        (["coverage", "--standard", "nonsense", str(SPEC)], "not a standard code"),
+        (["coverage", "--standard", "ST0116", "missing.docx"], "does not exist"),
+        (["coverage", str(SPEC)], "required: --standard"),
+    ],
+)
 def test_coverage_bad_input_exits_2(args, message):
     out = run(*args)
     assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
@@ -128,8 +154,10 @@ def test_coverage_bad_ksb_sheet_exits_2(tmp_path):
 
 
 def test_match_all_lists_ineligible_standards_labelled():
-    text = ("Cyber security\nNetwork defence, incident response, digital forensics, fraud detection and financial "
-            "crime, penetration testing, threat intelligence.")
+    text = (
+        "Cyber security\nNetwork defence, incident response, digital forensics, fraud detection and financial "
+        "crime, penetration testing, threat intelligence."
+    )
     default = run("match", "--top", "12", "-", stdin=text)
     assert "left out; --all lists them" in default.stdout and "Fraud control specialist" not in default.stdout
     rows = json.loads(run("match", "--json", "--all", "--top", "12", "-", stdin=text).stdout)

@@ -70,18 +70,29 @@ def test_a_list_the_snapshot_does_not_hold_is_not_called_complete(snap):
 def test_a_fully_reviewed_mapping_reads_clean(snap):
     p = mapped_programme(snap)  # every row accepted
     tables = committee.tables(p, snap)
-    assert tables["Summary"].set_index("Item").at["KSB review", "Value"] == "All 38 KSB rows have been reviewed by the team."
+    assert (
+        tables["Summary"].set_index("Item").at["KSB review", "Value"]
+        == "All 38 KSB rows have been reviewed by the team."
+    )
     assert tables["Criteria checks"].iloc[0]["Result"] == "PASS"
     assert tables["Gaps"].empty
     assert not any("still the tool's proposals" in line for line in committee.read_first(p, tables))
 
 
 def test_committee_report_lists_eligibility_why_and_official_links(snap):
-    programme = store.SavedProgramme(id="x", title="Cyber", shortlist=(
-        store.ShortlistEntry("OCC1021A", "ST1021", "Cyber security technologist", ""),
-        store.ShortlistEntry("OCC1445", "ST1445", "Fraud control specialist",
-                             "Shortlisted although it cannot be applied against for HTQ approval: not yet published"),
-    ))
+    programme = store.SavedProgramme(
+        id="x",
+        title="Cyber",
+        shortlist=(
+            store.ShortlistEntry("OCC1021A", "ST1021", "Cyber security technologist", ""),
+            store.ShortlistEntry(
+                "OCC1445",
+                "ST1445",
+                "Fraud control specialist",
+                "Shortlisted although it cannot be applied against for HTQ approval: not yet published",
+            ),
+        ),
+    )
     table = committee.tables(programme, snap)["Candidate standards"]
     fraud = table[table["Standard"] == "ST1445"].iloc[0]
     assert fraud["HTQ eligibility"] == "Not eligible" and "not yet published" in fraud["Why"]
@@ -102,16 +113,19 @@ def test_a_partial_list_is_marked_in_the_coverage_table(snap):
 
 @pytest.fixture
 def sections(snap):
-    p = replace(mapped_programme(snap, f"FdSc {HOSTILE}"),
-                shortlist=(store.ShortlistEntry("OCC0116", "ST0116", "Software developer", HOSTILE, "1.2"),),
-                answers={"C2a": readiness.Answer("C2a", "Yes", HOSTILE, "Ann", "2026-07-10T10:00:00")})
+    p = replace(
+        mapped_programme(snap, f"FdSc {HOSTILE}"),
+        shortlist=(store.ShortlistEntry("OCC0116", "ST0116", "Software developer", HOSTILE, "1.2"),),
+        answers={"C2a": readiness.Answer("C2a", "Yes", HOSTILE, "Ann", "2026-07-10T10:00:00")},
+    )
     return committee.tables(p, revised(snap)), p
 
 
 def test_committee_html_is_self_contained_and_escapes_text(sections):
     tables, p = sections
-    page = report.committee_html(tables, committee.read_first(p, tables), {"Licence": snapshot.OGL_ATTRIBUTION},
-                                 committee.EMPTY).decode("utf-8")
+    page = report.committee_html(
+        tables, committee.read_first(p, tables), {"Licence": snapshot.OGL_ATTRIBUTION}, committee.EMPTY
+    ).decode("utf-8")
     assert "<script>" not in page and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
     assert "http" not in page.split("<body>")[0]  # no external stylesheet or script
     for heading in committee.SECTIONS[1:]:
@@ -121,8 +135,12 @@ def test_committee_html_is_self_contained_and_escapes_text(sections):
 
 def test_committee_xlsx_has_every_sheet(sections):
     tables, p = sections
-    blob = report.committee_xlsx(tables, mapping_sheet.mapping_frame(p.mapping, p.modules),
-                                 mapping_sheet.structure_frame(p.modules), {"Licence": "OGL"})
+    blob = report.committee_xlsx(
+        tables,
+        mapping_sheet.mapping_frame(p.mapping, p.modules),
+        mapping_sheet.structure_frame(p.modules),
+        {"Licence": "OGL"},
+    )
     book = load_workbook(io.BytesIO(blob))
     assert book.sheetnames == [*committee.SECTIONS, "KSB mapping", "Qualification structure", "About"]
     lists = [[c.value for c in row] for row in book["KSB lists"].iter_rows()]

@@ -39,8 +39,9 @@ def test_every_ksb_of_the_real_standard_gets_a_row(proposal, snap):
     assert all(r.version == "1.1" and r.decision == coverage.PROPOSED for r in proposal.rows)
 
 
-@pytest.mark.parametrize("code, module", [("K10", "SD403"), ("K12", "SD502"), ("K5", "SD501"), ("S10", "SD503"),
-                                          ("K9", "SD401")])
+@pytest.mark.parametrize(
+    "code, module", [("K10", "SD403"), ("K12", "SD502"), ("K5", "SD501"), ("S10", "SD503"), ("K9", "SD401")]
+)
 def test_clear_ksbs_are_fully_covered_by_the_right_module(proposal, code, module):
     r = row(proposal, code)
     assert r.coverage == FULL and r.evidence[0].module == module
@@ -57,11 +58,14 @@ def test_module_matrix_has_every_module_and_ksb(proposal, structure):
 
 
 def test_edits_change_reject_and_note(proposal):
-    edited = coverage.apply_edits(proposal.rows, [
-        {"standard": "ST0116", "code": "B1", "coverage": "partial", "decision": "Proposed", "notes": "Workplace"},
-        {"standard": "ST0116", "code": "K10", "coverage": "full", "decision": "Rejected", "notes": ""},
-        {"standard": "ST0116", "code": "K12", "coverage": "full", "decision": "Accepted", "notes": ""},
-    ])
+    edited = coverage.apply_edits(
+        proposal.rows,
+        [
+            {"standard": "ST0116", "code": "B1", "coverage": "partial", "decision": "Proposed", "notes": "Workplace"},
+            {"standard": "ST0116", "code": "K10", "coverage": "full", "decision": "Rejected", "notes": ""},
+            {"standard": "ST0116", "code": "K12", "coverage": "full", "decision": "Accepted", "notes": ""},
+        ],
+    )
     by = {r.code: r for r in edited}
     assert (by["B1"].coverage, by["B1"].decision, by["B1"].notes) == (PARTIAL, coverage.CHANGED, "Workplace")
     assert (by["K10"].coverage, by["K10"].decision) == (NONE, coverage.REJECTED)
@@ -86,29 +90,51 @@ def test_untouched_proposals_are_never_counted_as_coverage(proposal):
     assert untouched["Proposed as covered"].sum() == sum(r.coverage != NONE for r in proposal.rows)
 
     knowledge = [r for r in proposal.rows if r.kind == "knowledge"]
-    decided = coverage.apply_edits(proposal.rows, [{"standard": r.standard, "code": r.code, "decision": "Accepted",
-                                                    "coverage": "full"} for r in knowledge[:3]])
+    decided = coverage.apply_edits(
+        proposal.rows,
+        [{"standard": r.standard, "code": r.code, "decision": "Accepted", "coverage": "full"} for r in knowledge[:3]],
+    )
     k = coverage.totals(decided).set_index("Type").loc["Knowledge"]
     assert (k["Reviewed"], k["Full"], k["Still proposed"], k["Covered (reviewed)"]) == (3, 3, 9, "25%")
     assert coverage.review_summary(decided).startswith("3 of 38 KSB rows have been reviewed")
-    assert coverage.review_summary(coverage.apply_edits(proposal.rows, [
-        {"standard": r.standard, "code": r.code, "decision": "Rejected"} for r in proposal.rows])) == \
-        "All 38 KSB rows have been reviewed by the team."
+    assert (
+        coverage.review_summary(
+            coverage.apply_edits(
+                proposal.rows, [{"standard": r.standard, "code": r.code, "decision": "Rejected"} for r in proposal.rows]
+            )
+        )
+        == "All 38 KSB rows have been reviewed by the team."
+    )
 
 
 def test_gaps_are_uncovered_or_unjustified_partial(proposal):
-    noted = coverage.apply_edits(proposal.rows, [{"standard": r.standard, "code": r.code, "notes": "ok"}
-                                                 for r in proposal.rows if r.coverage == PARTIAL])
+    noted = coverage.apply_edits(
+        proposal.rows,
+        [{"standard": r.standard, "code": r.code, "notes": "ok"} for r in proposal.rows if r.coverage == PARTIAL],
+    )
     assert {r.coverage for r in coverage.gaps(noted)} <= {NONE}
     assert any(r.coverage == PARTIAL for r in coverage.gaps(proposal.rows))
 
 
 def ksb_rows(*spec, decision=coverage.ACCEPTED):
     """Rows for crafted checks, reviewed by the team unless told: (code, coverage, modules evidencing it, notes)."""
-    return [MappingRow("ST9001", "1.0", "knowledge", code, f"statement {code}", grade, grade,
-                       tuple(coverage.Evidence(m, "outcome", 0.6) for m in mods), 0.6, "high", decision=decision,
-                       notes=notes)
-            for code, grade, mods, notes in spec]
+    return [
+        MappingRow(
+            "ST9001",
+            "1.0",
+            "knowledge",
+            code,
+            f"statement {code}",
+            grade,
+            grade,
+            tuple(coverage.Evidence(m, "outcome", 0.6) for m in mods),
+            0.6,
+            "high",
+            decision=decision,
+            notes=notes,
+        )
+        for code, grade, mods, notes in spec
+    ]
 
 
 def modules(*spec):
@@ -150,9 +176,14 @@ def test_module_levels_against_the_standard():
 
 
 def test_roll_up_by_duty():
-    std = StandardContent("ST9001", "Test", "1.0", True,
-                          ksbs=(Ksb("K1", "knowledge", "a"), Ksb("K2", "knowledge", "b")),
-                          duties=(Duty("D1", "Do a", ("K1",)), Duty("D2", "Do b", ("K1", "K2"))))
+    std = StandardContent(
+        "ST9001",
+        "Test",
+        "1.0",
+        True,
+        ksbs=(Ksb("K1", "knowledge", "a"), Ksb("K2", "knowledge", "b")),
+        duties=(Duty("D1", "Do a", ("K1",)), Duty("D2", "Do b", ("K1", "K2"))),
+    )
     rows = ksb_rows(("K1", FULL, ["A"], ""), ("K2", NONE, [], ""))
     table = coverage.by_duty(rows, [std]).set_index("Duty")
     assert table.loc["D1", "Status"] == "covered" and table.loc["D2", "Status"] == "gaps"
@@ -183,9 +214,14 @@ def test_without_the_model_coverage_rests_on_shared_words(snap, structure):
 
 
 def test_meaning_finds_coverage_shared_words_miss(snap, embedder):
-    module = programme.Module("DO1", "Monitoring and Reliability",
-                              outcomes=("Collect and analyse logs and metrics to find the cause of a fault",))
-    ksb = ["Interpret logs and metrics data within the appropriate context to identify issues and make informed decisions."]
+    module = programme.Module(
+        "DO1",
+        "Monitoring and Reliability",
+        outcomes=("Collect and analyse logs and metrics to find the cause of a fault",),
+    )
+    ksb = [
+        "Interpret logs and metrics data within the appropriate context to identify issues and make informed decisions."
+    ]
     with_model = coverage.similarity([f"{module.title}. {module.outcomes[0]}"], ksb, embedder)[0, 0]
     words_only = coverage.similarity([f"{module.title}. {module.outcomes[0]}"], ksb, None)[0, 0]
     assert with_model >= coverage.PARTIAL_AT > words_only * 0.5
@@ -201,8 +237,14 @@ def test_a_partial_ksb_list_is_never_shown_as_complete_coverage():
     checks = coverage.check_criteria(rows, [Module("A", "A", level=4)], {"ST9001": 4}, partial_lists=["ST9001"])
     every = next(c for c in checks if c.name.startswith("Every KSB"))
     assert every.status == "warn" and "partial" in every.detail
-    assert next(c for c in coverage.check_criteria(rows, [Module("A", "A", level=4)], {"ST9001": 4})
-                if c.name.startswith("Every KSB")).status == "pass"
+    assert (
+        next(
+            c
+            for c in coverage.check_criteria(rows, [Module("A", "A", level=4)], {"ST9001": 4})
+            if c.name.startswith("Every KSB")
+        ).status
+        == "pass"
+    )
 
 
 def test_one_rule_for_partial_without_justification():
@@ -215,14 +257,18 @@ def test_one_rule_for_partial_without_justification():
     first = coverage.check_criteria(rows, modules(("M1", 4, True)), {"ST9001": 4})[0]
     assert first.status == "warn" and "ST9001 K2" in first.detail and "K3" not in first.detail
     noted = [replace(r, notes="Assessed at work") for r in rows]
-    assert coverage.gaps(noted) == [] and status(coverage.check_criteria(noted, modules(("M1", 4, True)),
-                                                                           {"ST9001": 4}), "Every KSB") == "pass"
+    assert (
+        coverage.gaps(noted) == []
+        and status(coverage.check_criteria(noted, modules(("M1", 4, True)), {"ST9001": 4}), "Every KSB") == "pass"
+    )
 
 
 def test_check_never_passes_while_rows_are_still_proposed():
     spec = (("K1", "full", ["M1"], ""), ("K2", "full", ["M1"], ""))
-    proposed = coverage.check_criteria(ksb_rows(*spec, decision=coverage.PROPOSED), modules(("M1", 4, True)),
-                                       {"ST9001": 4})[0]
+    proposed = coverage.check_criteria(
+        ksb_rows(*spec, decision=coverage.PROPOSED), modules(("M1", 4, True)), {"ST9001": 4}
+    )[0]
     assert proposed.status == "warn" and "2 of 2 KSB(s) are still the tool's proposals" in proposed.detail
-    assert status(coverage.check_criteria(ksb_rows(*spec), modules(("M1", 4, True)), {"ST9001": 4}),
-                  "Every KSB") == "pass"
+    assert (
+        status(coverage.check_criteria(ksb_rows(*spec), modules(("M1", 4, True)), {"ST9001": 4}), "Every KSB") == "pass"
+    )

@@ -18,8 +18,11 @@ def test_windows_text_is_read():
 
 
 def test_docx_title_paragraphs_and_tables():
-    blob = make_docx("HNC Construction Management", ["Site supervision and safety."],
-                     [["Module", "Credits"], ["Construction technology", "15"]])
+    blob = make_docx(
+        "HNC Construction Management",
+        ["Site supervision and safety."],
+        [["Module", "Credits"], ["Construction technology", "15"]],
+    )
     doc = documents.read_bytes(blob, "spec.docx")
     assert doc.title == "HNC Construction Management"
     assert "Site supervision and safety." in doc.text
@@ -33,14 +36,17 @@ def test_pdf_text_layer():
     assert "Pharmacology" in doc.text
 
 
-@pytest.mark.parametrize("blob, name, message", [
-    (b"", "empty.txt", "is empty"),
-    (b"   \n\t ", "blank.txt", "is empty"),
-    (b"PK\x03\x04 not really a zip", "broken.docx", "not a readable .docx"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "locked.docx", "password-protected or in the old Word"),
-    (b"%PDF-1.4 garbage that is not a pdf", "broken.pdf", "not a readable PDF|could not be read as a PDF"),
-    (b"hello", "notes.rtf", "upload .txt, .md, .docx or .pdf"),
-])
+@pytest.mark.parametrize(
+    "blob, name, message",
+    [
+        (b"", "empty.txt", "is empty"),
+        (b"   \n\t ", "blank.txt", "is empty"),
+        (b"PK\x03\x04 not really a zip", "broken.docx", "not a readable .docx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "locked.docx", "password-protected or in the old Word"),
+        (b"%PDF-1.4 garbage that is not a pdf", "broken.pdf", "not a readable PDF|could not be read as a PDF"),
+        (b"hello", "notes.rtf", "upload .txt, .md, .docx or .pdf"),
+    ],
+)
 def test_unreadable_files_get_a_clear_message(blob, name, message):
     with pytest.raises(DocumentError, match=message):
         documents.read_bytes(blob, name)

@@ -10,10 +10,16 @@ from .conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
-PAGES = {"": "HTQ Standards Explorer", "Explore_routes": "Explore routes", "Find_standards": "Find standards",
-         "Standard?code=ST0116": "Software developer", "Match_programme": "Match a programme",
-         "KSB_coverage": "KSB coverage", "What_changed": "What changed",
-         "About": "About this tool"}
+PAGES = {
+    "": "HTQ Standards Explorer",
+    "Explore_routes": "Explore routes",
+    "Find_standards": "Find standards",
+    "Standard?code=ST0116": "Software developer",
+    "Match_programme": "Match a programme",
+    "KSB_coverage": "KSB coverage",
+    "What_changed": "What changed",
+    "About": "About this tool",
+}
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +32,6 @@ def server(database):
     require_chromium()
     with streamlit_server(ROOT, env={"HTQ_DB_PATH": str(database), "HTQ_DATABASE_URL": ""}) as (url, _):
         yield url
-
-
 
 
 @pytest.fixture
@@ -91,9 +95,16 @@ def test_upload_a_docx_and_see_candidates(server, tab, tmp_path):
     from .docs import make_docx
 
     spec = tmp_path / "programme.docx"
-    spec.write_bytes(make_docx("FdSc Nursing Associate", [
-        "Prepares you for registration with the Nursing and Midwifery Council.",
-        "Pharmacology and medicines management", "Care across the lifespan"]))
+    spec.write_bytes(
+        make_docx(
+            "FdSc Nursing Associate",
+            [
+                "Prepares you for registration with the Nursing and Midwifery Council.",
+                "Pharmacology and medicines management",
+                "Care across the lifespan",
+            ],
+        )
+    )
     open_page(tab, f"{server}/Match_programme")
     tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(spec))
     expect(tab.get_by_text("programme.docx")).to_be_visible()
@@ -132,8 +143,9 @@ def test_coverage_upload_propose_download_and_reopen(server, tab, tmp_path):
     expect(tab.get_by_role("button", name="Re-open this mapping")).to_be_enabled(timeout=30_000)
     tab.get_by_role("button", name="Re-open this mapping").click()
     expect(tab.get_by_text("Review the proposal")).to_be_visible(timeout=30_000)
-    expect(tab.get_by_role("textbox", name="Programme title")).to_have_value("FdSc Software Development (Level 5)",
-                                                                         timeout=30_000)
+    expect(tab.get_by_role("textbox", name="Programme title")).to_have_value(
+        "FdSc Software Development (Level 5)", timeout=30_000
+    )
     assert tab.locator('[data-testid="stException"]').count() == 0
 
 
@@ -154,8 +166,9 @@ def refreshed_server(tmp_path_factory):
         fetcher = sources.Fetcher(sources.new_session(), timeout=(5, 5), retries=1, backoff=0.01)
         refresh.refresh(data, fetcher, sources.Endpoints(url, url), None, workers=2)
     database = tmp_path_factory.mktemp("db") / "refreshed.sqlite3"
-    with streamlit_server(ROOT, env={"HTQ_DATA_DIR": str(data), "HTQ_DB_PATH": str(database),
-                                     "HTQ_DATABASE_URL": ""}) as (app_url, _):
+    with streamlit_server(
+        ROOT, env={"HTQ_DATA_DIR": str(data), "HTQ_DB_PATH": str(database), "HTQ_DATABASE_URL": ""}
+    ) as (app_url, _):
         yield app_url
 
 
@@ -167,7 +180,6 @@ def test_what_changed_after_a_refresh(refreshed_server, tab):
     open_page(tab, f"{refreshed_server}/Standard?code=ST0116")
     expect(tab.get_by_text("Changed since the snapshot of 6 July 2026").first).to_be_visible()
     assert tab.locator('[data-testid="stException"]').count() == 0
-
 
 
 def test_save_share_and_open_read_only_in_a_second_browser(server, browser, database):

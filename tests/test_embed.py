@@ -20,8 +20,13 @@ def test_the_model_comes_from_its_package_and_passes_its_checksum(model):
 
 
 def test_vectors_are_unit_length_and_mean_what_they_say(model):
-    v = model.embed_many(["software developer writing web applications", "programming and coding apps",
-                          "a nurse caring for patients on a hospital ward"])
+    v = model.embed_many(
+        [
+            "software developer writing web applications",
+            "programming and coding apps",
+            "a nurse caring for patients on a hospital ward",
+        ]
+    )
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
     assert v[0] @ v[1] > v[0] @ v[2] + 0.2
 
@@ -76,13 +81,17 @@ def test_the_shipped_snapshot_carries_its_standards_vectors(snap, model):
     assert stored is not None, "data/ should ship embeddings.npz (python -m htq build-snapshot makes it)"
     occs = embeddings.occupations_for(snap.data.occupations)
     assert stored.codes == tuple(o.code for o in occs) and stored.model_sha256 == model.checksum
-    assert embeddings.digest_for(occs, snap.data.content) == stored.digest, \
+    assert embeddings.digest_for(occs, snap.data.content) == stored.digest, (
         "the shipped vectors are stale: rebuild the snapshot"
+    )
 
 
 def test_the_fast_ascii_split_equals_the_full_basic_tokenizer(snap, model):
-    texts = [f"{o.title}. {o.overview or ''} {o.summary or ''} {'; '.join(o.job_titles)}"
-             for o in snap.data.occupations if o.level in (4, 5)]
+    texts = [
+        f"{o.title}. {o.overview or ''} {o.summary or ''} {'; '.join(o.job_titles)}"
+        for o in snap.data.occupations
+        if o.level in (4, 5)
+    ]
     texts += [f"{k.code}: {k.text}" for c in snap.data.content.values() for k in c.ksbs]
     texts += ["C++ & C#, e.g. 'SQL'/NoSQL\tdata\x01sets (50%) [v1.2] {x} ~y~ `z` a_b"]
     ascii_texts = [t for t in texts if t.isascii()]

@@ -33,8 +33,10 @@ def bounded(call, seconds=2.0, megabytes=80):
 
 def test_a_sheet_claiming_a_million_rows_by_16384_columns_is_refused_fast():
     """4.9 KB: one stray cell at XFD1048576 used to make 1M x 16k values (OOM at 21.8 GB)."""
+
     def fill(ws):
         ws["A1"], ws["A2"], ws["XFD1048576"] = "Title", "Programming", "x"
+
     blob = make_xlsx(fill)
     assert len(blob) < 10_000
     error = bounded(lambda: programme.read_structure(blob, "modules.xlsx"))
@@ -47,6 +49,7 @@ def test_a_sheet_of_30000_modules_is_refused_naming_the_limit():
         ws.append(["Code", "Title", "Learning outcomes"])
         for n in range(30_000):
             ws.append([f"M{n}", f"Module {n}", f"Outcome {n}"])
+
     blob = make_xlsx(fill)
     error = bounded(lambda: programme.read_structure(blob, "modules.xlsx"), seconds=5)
     assert isinstance(error, ProgrammeError) and "runs to row 30,001" in str(error)
@@ -91,8 +94,11 @@ def test_a_pipe_is_read_to_the_limit_only():
             buffer[:] = b"a" * len(buffer)
             return len(buffer)
 
-    error = bounded(lambda: documents.read_bounded(io.BufferedReader(Endless()), "Standard input"), seconds=5,
-                    megabytes=3 * documents.MAX_BYTES / MB)
+    error = bounded(
+        lambda: documents.read_bounded(io.BufferedReader(Endless()), "Standard input"),
+        seconds=5,
+        megabytes=3 * documents.MAX_BYTES / MB,
+    )
     assert isinstance(error, documents.DocumentError) and "Standard input" in str(error)
 
 
@@ -110,5 +116,6 @@ def test_a_sheet_just_over_the_data_row_limit_is_refused_naming_it():
         ws.append(["Code", "Title"])
         for n in range(programme.MAX_SHEET_ROWS + 1):
             ws.append([f"M{n}", f"Module {n}"])
+
     error = bounded(lambda: programme.read_structure(make_xlsx(fill), "modules.xlsx"), seconds=10)
     assert isinstance(error, ProgrammeError) and f"more than {programme.MAX_SHEET_ROWS:,} rows of data" in str(error)

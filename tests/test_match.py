@@ -22,13 +22,16 @@ def refs(result, n=5):
     return [c.reference for c in result.candidates[:n]]
 
 
-@pytest.mark.parametrize("htq_code, reference", [
-    ("HTQHS2005", "ST0827"),   # FdSc Nursing Associate (Level 5)
-    ("HTQDZ0010", "ST0116"),   # FdSc Software Development
-    ("HTQDZ2026", "ST0118"),   # NCFE Level 4 Diploma: Data Analyst
-    ("HTQCZ4033", "ST0048"),   # Cert HE Construction Site Supervisor
-    ("HTQLF5002", "ST0003"),   # AAT Level 4 Diploma for Professional Accounting Technicians
-])
+@pytest.mark.parametrize(
+    "htq_code, reference",
+    [
+        ("HTQHS2005", "ST0827"),  # FdSc Nursing Associate (Level 5)
+        ("HTQDZ0010", "ST0116"),  # FdSc Software Development
+        ("HTQDZ2026", "ST0118"),  # NCFE Level 4 Diploma: Data Analyst
+        ("HTQCZ4033", "ST0048"),  # Cert HE Construction Site Supervisor
+        ("HTQLF5002", "ST0003"),  # AAT Level 4 Diploma for Professional Accounting Technicians
+    ],
+)
 def test_approved_htq_titles_find_their_standard_in_the_top_5(index, htq_code, reference):
     title = next(t for code, t, _, _ in index.htqs if code == htq_code)
     for precedents in (True, False):
@@ -36,9 +39,14 @@ def test_approved_htq_titles_find_their_standard_in_the_top_5(index, htq_code, r
         assert reference in refs(result), (title, precedents, refs(result))
 
 
-@pytest.mark.parametrize("file, reference", [
-    ("software.txt", "ST0116"), ("nursing.txt", "ST0827"), ("construction.txt", "ST0048"),
-])
+@pytest.mark.parametrize(
+    "file, reference",
+    [
+        ("software.txt", "ST0116"),
+        ("nursing.txt", "ST0827"),
+        ("construction.txt", "ST0048"),
+    ],
+)
 def test_programme_descriptions_rank_their_standard_first(index, file, reference):
     doc = documents.read_path(PROGRAMMES / file)
     result = match.rank(index, match.Programme(doc.title, doc.text))
@@ -122,12 +130,13 @@ def test_candidates_frame_has_one_row_per_candidate(index):
 
 # --- the contextual matcher: what the issue on real programme text asked for ---------------------
 
-ADULT_CARE = ("For people who lead adult social care: leading care teams, person-centred practice, safeguarding "
-              "adults, managing resources, and working with health partners as a deputy or registered manager.")
+ADULT_CARE = (
+    "For people who lead adult social care: leading care teams, person-centred practice, safeguarding "
+    "adults, managing resources, and working with health partners as a deputy or registered manager."
+)
 
 
-@pytest.mark.parametrize("first_line", ["Programme", "Programme specification", "Course overview", "FdSc", "HNC",
-                                        ""])
+@pytest.mark.parametrize("first_line", ["Programme", "Programme specification", "Course overview", "FdSc", "HNC", ""])
 def test_a_generic_first_line_does_not_change_the_ranking(index, first_line):
     for file in ("software.txt", "nursing.txt", "construction.txt"):
         doc = documents.read_path(PROGRAMMES / file)
@@ -142,15 +151,18 @@ def test_title_words_count_but_never_outweigh_the_text(index):
     assert match.precedent_weight(match.Programme("x", doc.text)) == match.PRECEDENT_WEIGHT_RICH
 
 
-@pytest.mark.parametrize("title, text, expected", [
-    ("Leader in adult care", "", (None, "")),
-    ("", "This Level 5 programme prepares managers", (5, "stated in the text")),
-    ("HND Business Management", "", (5, "stated in the title")),
-    ("HNC Engineering", "Level 5 units follow", (4, "stated in the title")),
-    ("", "The Level 4 units lead to the Level 5 units", (None, "")),
-    ("", "A level four apprenticeship", (4, "stated in the text")),
-    ("HNC", "a level 5 course", (5, "stated in the text")),  # a bare "HNC" line is ignored, like the rest of it
-])
+@pytest.mark.parametrize(
+    "title, text, expected",
+    [
+        ("Leader in adult care", "", (None, "")),
+        ("", "This Level 5 programme prepares managers", (5, "stated in the text")),
+        ("HND Business Management", "", (5, "stated in the title")),
+        ("HNC Engineering", "Level 5 units follow", (4, "stated in the title")),
+        ("", "The Level 4 units lead to the Level 5 units", (None, "")),
+        ("", "A level four apprenticeship", (4, "stated in the text")),
+        ("HNC", "a level 5 course", (5, "stated in the text")),  # a bare "HNC" line is ignored, like the rest of it
+    ],
+)
 def test_a_stated_level_is_read_from_title_or_text(title, text, expected):
     assert match.stated_level(title, text) == expected
 
@@ -167,9 +179,17 @@ def test_the_level_separates_neighbouring_standards(index):
     assert "level 5 standards were discounted by 10%" in match.level_note(at4)
 
 
-@pytest.mark.parametrize("level, apprenticeship, discounted", [
-    (4, False, {5}), (5, False, set()), (4, True, {5}), (5, True, {4}), (None, True, set()), (3, False, set()),
-])
+@pytest.mark.parametrize(
+    "level, apprenticeship, discounted",
+    [
+        (4, False, {5}),
+        (5, False, set()),
+        (4, True, {5}),
+        (5, True, {4}),
+        (None, True, set()),
+        (3, False, set()),
+    ],
+)
 def test_which_levels_are_discounted(level, apprenticeship, discounted):
     assert match.discounted_levels(level, apprenticeship) == discounted
 
@@ -185,8 +205,13 @@ def test_other_level_discount_is_ten_percent(index):
 
 
 def test_options_of_a_standard_are_one_candidate_with_options_beneath(index):
-    result = ranked(index, "Cyber security", "Defend networks, respond to incidents, analyse cyber risk and engineer "
-                                             "secure systems. Penetration testing and threat intelligence.", top=10)
+    result = ranked(
+        index,
+        "Cyber security",
+        "Defend networks, respond to incidents, analyse cyber risk and engineer "
+        "secure systems. Penetration testing and threat intelligence.",
+        top=10,
+    )
     cyber = [c for c in result.candidates if c.reference == "ST1021"]
     assert len(cyber) == 1
     options = cyber[0].options
@@ -195,8 +220,19 @@ def test_options_of_a_standard_are_one_candidate_with_options_beneath(index):
     assert cyber[0].occupation == options[0].occupation and cyber[0].title == "Cyber security technologist"
     assert len({c.reference for c in result.candidates}) == len(result.candidates)
     shape = cyber[0].to_json()
-    assert {"rank", "reference", "occupation", "title", "level", "route", "score", "confidence", "reasons",
-            "precedents", "options"} <= set(shape)
+    assert {
+        "rank",
+        "reference",
+        "occupation",
+        "title",
+        "level",
+        "route",
+        "score",
+        "confidence",
+        "reasons",
+        "precedents",
+        "options",
+    } <= set(shape)
     assert [o["occupation"] for o in shape["options"]] == [o.occupation for o in options]
 
 
@@ -213,8 +249,10 @@ def test_reasons_quote_passages_and_the_standards_sentences(index, snap):
 
 
 def test_words_in_common_leave_out_words_every_standard_uses(index):
-    text = ("Learners developed software for users and non-technical clients, and developed their skills in "
-            "programming, databases and web applications.")
+    text = (
+        "Learners developed software for users and non-technical clients, and developed their skills in "
+        "programming, databases and web applications."
+    )
     first = ranked(index, "", text).candidates[0]
     shown = {t.lower() for e in first.reasons for t in e.terms}
     assert shown and not shown & {"developed", "non", "users", "skills"}
@@ -250,15 +288,19 @@ def test_without_the_model_matching_falls_back_to_words_with_a_notice(snap, monk
 
 
 def test_long_programmes_are_read_in_bounded_passages(index):
-    text = "\n".join(f"Module {i}: software engineering, testing and databases for web applications." for i in range(400))
+    text = "\n".join(
+        f"Module {i}: software engineering, testing and databases for web applications." for i in range(400)
+    )
     texts = match.programme_passages(index, match.Programme("", text))
     assert len(texts) == match.MAX_PASSAGES
     assert all(index.embedder.token_count(t) <= match.PASSAGE_TOKENS for t in texts)
     assert texts[0].startswith("Module 0:") and "Module 399:" in texts[-1]  # spread from first to last
 
 
-CYBER = ("Cyber security: network defence, incident response, digital forensics, fraud detection and financial "
-         "crime, penetration testing, threat intelligence.")
+CYBER = (
+    "Cyber security: network defence, incident response, digital forensics, fraud detection and financial "
+    "crime, penetration testing, threat intelligence."
+)
 
 
 def test_candidates_carry_eligibility_and_ineligible_ones_are_left_out_by_default(index):
@@ -275,4 +317,5 @@ def test_candidates_carry_eligibility_and_ineligible_ones_are_left_out_by_defaul
     table = match.candidates_frame(everything)
     assert {"HTQ eligibility", "Eligibility notes", "Occupational map"} <= set(table.columns)
     assert table.iloc[0]["Occupational map"].startswith(
-        "https://occupational-maps.skillsengland.education.gov.uk/maps/occupation/OCC")
+        "https://occupational-maps.skillsengland.education.gov.uk/maps/occupation/OCC"
+    )

@@ -8,8 +8,12 @@ from htq import snapshot
 
 from .conftest import ROOT
 
-EXPLORE, FIND, STANDARD, ABOUT = ("pages/1_Explore_routes.py", "pages/2_Find_standards.py",
-                                  "pages/3_Standard.py", "pages/9_About.py")
+EXPLORE, FIND, STANDARD, ABOUT = (
+    "pages/1_Explore_routes.py",
+    "pages/2_Find_standards.py",
+    "pages/3_Standard.py",
+    "pages/9_About.py",
+)
 
 
 def markdown(at) -> str:
@@ -108,8 +112,9 @@ def test_standard_page_without_ksbs_says_how_to_get_them(page):
     assert any("Nursing and Midwifery Council" in w.value for w in page(STANDARD, code="OCC0827").warning)
 
 
-@pytest.mark.parametrize("code, message", [("ST9999", "is not in the snapshot"),
-                                           ("<script>", "is not a standard code")])
+@pytest.mark.parametrize(
+    "code, message", [("ST9999", "is not in the snapshot"), ("<script>", "is not a standard code")]
+)
 def test_standard_page_unknown_or_malformed_code(page, code, message):
     at = page(STANDARD, code=code)
     assert message in at.error[0].value
@@ -161,8 +166,10 @@ def test_match_page_submit_text_shows_candidates(page):
 def test_match_page_shows_options_passages_confidence_and_level(page):
     at = page(MATCH)
     at.text_input(key="m_title").set_value("Cyber Security Technologist Level 4 Apprenticeship")
-    at.text_area(key="m_text").set_value("Defend networks, respond to incidents, analyse cyber risk and engineer "
-                                         "secure systems. Penetration testing and threat intelligence.")
+    at.text_area(key="m_text").set_value(
+        "Defend networks, respond to incidents, analyse cyber risk and engineer "
+        "secure systems. Penetration testing and threat intelligence."
+    )
     at.button[0].click().run()
     assert not at.exception
     text = markdown(at)
@@ -200,8 +207,10 @@ def test_match_and_coverage_pages_say_when_the_model_is_missing(page, without_th
 def test_match_page_lists_only_eligible_standards_unless_asked(page):
     at = page(MATCH)
     at.text_input(key="m_title").set_value("Cyber security")
-    at.text_area(key="m_text").set_value("Network defence, incident response, digital forensics, fraud detection and "
-                                         "financial crime, penetration testing, threat intelligence.")
+    at.text_area(key="m_text").set_value(
+        "Network defence, incident response, digital forensics, fraud detection and "
+        "financial crime, penetration testing, threat intelligence."
+    )
     at.slider(key="m_top").set_value(12)
     at.button[0].click().run()
     assert "Fraud control specialist" not in markdown(at)
@@ -230,18 +239,25 @@ def test_match_page_upload_docx(page):
     from .docs import make_docx
 
     at = page(MATCH)
-    at.file_uploader(key="m_file").set_value(("spec.docx", make_docx(
-        "HNC Construction Management", ["Site supervision, health and safety, construction technology."]),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+    at.file_uploader(key="m_file").set_value(
+        (
+            "spec.docx",
+            make_docx("HNC Construction Management", ["Site supervision, health and safety, construction technology."]),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    )
     at.button[0].click().run()
     assert not at.exception
     assert at.subheader[0].value == "Candidates for “HNC Construction Management”"
 
 
-@pytest.mark.parametrize("name, blob, message", [
-    ("locked.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "password-protected"),
-    ("broken.pdf", b"%PDF-1.4 nonsense", "PDF"),
-])
+@pytest.mark.parametrize(
+    "name, blob, message",
+    [
+        ("locked.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "password-protected"),
+        ("broken.pdf", b"%PDF-1.4 nonsense", "PDF"),
+    ],
+)
 def test_match_page_bad_upload_shows_a_message(page, name, blob, message):
     at = page(MATCH)
     at.file_uploader(key="m_file").set_value((name, blob, "application/octet-stream"))
@@ -306,8 +322,10 @@ def test_coverage_page_reopens_an_exported_sheet(page, snap):
 
     structure = programme.read_structure(SPEC_TEXT.encode(), "spec.txt")
     embedder = embed.ContextualEmbedder()
-    rows = coverage.apply_edits(coverage.propose(structure.modules, [snap.data.content["ST0116"]], embedder).rows,
-                                [{"standard": "ST0116", "code": "B1", "coverage": "partial", "notes": "workplace"}])
+    rows = coverage.apply_edits(
+        coverage.propose(structure.modules, [snap.data.content["ST0116"]], embedder).rows,
+        [{"standard": "ST0116", "code": "B1", "coverage": "partial", "notes": "workplace"}],
+    )
     blob = mapping_sheet.to_xlsx(structure.title, rows, structure.modules, {})
     at = page(COVERAGE)
     at.file_uploader(key="cov_import").set_value(("ksb-mapping.xlsx", blob, "application/vnd.ms-excel"))
@@ -404,8 +422,11 @@ def test_readiness_answers_are_saved_with_who(page):
     at = saved_session(page)
     editor = at.get("data_editor")[-1]
     row = list(editor.value["Prompt"]).index("B2a")
-    at.session_state[editor.key] = {"edited_rows": {row: {"Answer": "Yes", "Evidence": "Consent form section 4"}},
-                                    "added_rows": [], "deleted_rows": []}
+    at.session_state[editor.key] = {
+        "edited_rows": {row: {"Answer": "Yes", "Evidence": "Consent form section 4"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     next(b for b in at.button if b.label == "Save changes").click().run()
     assert not at.exception
@@ -469,14 +490,34 @@ def test_alert_after_a_refresh_changes_a_mapped_standard(page, refreshed, snap):
     from htq.store import SavedProgramme, ShortlistEntry, Store
 
     content = snap.data.content["ST0116"]  # what the programme was mapped against: v1.1 of the shipped snapshot
-    rows = tuple(coverage.MappingRow("ST0116", content.version, k.kind, k.code, k.text, "full", "full",
-                                     (coverage.Evidence("SD502", "testing outcome", 0.7),), 0.7, "high")
-                 for k in content.ksbs)
+    rows = tuple(
+        coverage.MappingRow(
+            "ST0116",
+            content.version,
+            k.kind,
+            k.code,
+            k.text,
+            "full",
+            "full",
+            (coverage.Evidence("SD502", "testing outcome", 0.7),),
+            0.7,
+            "high",
+        )
+        for k in content.ksbs
+    )
     Store().migrate()
-    Store().create(SavedProgramme(id="", title="FdSc Software Development", level=5, mapping=rows,
-                                  shortlist=(ShortlistEntry("OCC0116", "ST0116", "Software developer", "", "1.2",
-                                                            "Approved for delivery"),),
-                                  snapshot_id=snap.id, snapshot_date=snap.date), by="Ann")
+    Store().create(
+        SavedProgramme(
+            id="",
+            title="FdSc Software Development",
+            level=5,
+            mapping=rows,
+            shortlist=(ShortlistEntry("OCC0116", "ST0116", "Software developer", "", "1.2", "Approved for delivery"),),
+            snapshot_id=snap.id,
+            snapshot_date=snap.date,
+        ),
+        by="Ann",
+    )
     at = page(PORTFOLIO)
     assert "1 programme(s) affected" in at.warning[0].value
     alerts_table = at.dataframe[1].value
@@ -504,7 +545,9 @@ def test_ksb_provenance_is_said_plainly(page):
     warnings = [w.value.replace("\\", "") for w in software.warning]  # markdown escapes removed
     assert any("These KSBs are version 1.1; the standard is now at version 1.2" in w for w in warnings)
     assert any(w.startswith("Copied from a third-party publication") for w in warnings)
-    assert "github.com/MultiverseLearningProducts/curriculum" in " ".join(b.proto.url for b in software.get("link_button"))
+    assert "github.com/MultiverseLearningProducts/curriculum" in " ".join(
+        b.proto.url for b in software.get("link_button")
+    )
     cyber = page(STANDARD, code="OCC1021A")
     assert any("This list is partial" in w.value for w in cyber.warning)
     assert any("does not say which version" in w.value for w in cyber.warning)
@@ -513,8 +556,12 @@ def test_ksb_provenance_is_said_plainly(page):
 def test_no_page_shows_programme_leads_a_command(page):
     for script in (FIND, STANDARD, MATCH, "pages/5_KSB_coverage.py", CHANGED, SAVED, PORTFOLIO):
         at = page(script, code="OCC0117") if script == STANDARD else page(script)
-        shown = [e.value for kind in ("markdown", "caption", "info", "warning", "error") for e in getattr(at, kind)
-                 if isinstance(getattr(e, "value", None), str)]
+        shown = [
+            e.value
+            for kind in ("markdown", "caption", "info", "warning", "error")
+            for e in getattr(at, kind)
+            if isinstance(getattr(e, "value", None), str)
+        ]
         assert not any(re.search(r"python -m|`make |htq (refresh|build)", t) for t in shown), script
 
 
@@ -532,9 +579,15 @@ def test_a_failing_database_is_a_clear_message_on_every_store_page(page, monkeyp
         assert any("Saved programmes are not available: the database is busy" in e.value for e in at.error), script
 
 
-AUTH = {"auth": {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32,
-                 "client_id": "htq", "client_secret": "secret",
-                 "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}}
+AUTH = {
+    "auth": {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "htq",
+        "client_secret": "secret",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    }
+}
 
 
 def test_with_sign_in_configured_every_page_but_the_committee_view_asks_visitors_to_sign_in(page):

@@ -58,7 +58,10 @@ def test_cluster(software):
 
 
 def test_soc2020(software):
-    assert (software.soc2020_code, software.soc2020_title) == ("2134", "Programmers and software development professionals")
+    assert (software.soc2020_code, software.soc2020_title) == (
+        "2134",
+        "Programmers and software development professionals",
+    )
 
 
 def test_soc_subgroups(software):
@@ -70,7 +73,12 @@ def test_keywords(software):
 
 
 def test_job_titles(software):
-    assert software.job_titles == ("Application developer", "Mobile application developer", "Software developer", "Web developer")
+    assert software.job_titles == (
+        "Application developer",
+        "Mobile application developer",
+        "Software developer",
+        "Web developer",
+    )
 
 
 def test_overview(software):
@@ -128,27 +136,38 @@ def test_regulator_named_in_summary():
     assert "registered with the Health and Care Professions Council" in hearing.regulation_evidence
 
 
-@pytest.mark.parametrize("summary, body", [
-    ("Dental technicians are registered professionals and work within the scope of practice as defined by the "
-     "General Dental Council (GDC) Scope of Practice document.", "General Dental Council (GDC)"),
-    ("Clinical Dental Technicians (CDT) are General Dental Council (GDC) registered dental professionals.",
-     "General Dental Council (GDC)"),
-    ("The scope of practice is set out by the GDC who regulate this occupation.", "General Dental Council (GDC)"),
-    ("Graduates register with Social Work England.", "Social Work England (SWE)"),
-    ("Pharmacy technicians are registered with the GPhC.", "General Pharmaceutical Council (GPhC)"),
-])
+@pytest.mark.parametrize(
+    "summary, body",
+    [
+        (
+            "Dental technicians are registered professionals and work within the scope of practice as defined by the "
+            "General Dental Council (GDC) Scope of Practice document.",
+            "General Dental Council (GDC)",
+        ),
+        (
+            "Clinical Dental Technicians (CDT) are General Dental Council (GDC) registered dental professionals.",
+            "General Dental Council (GDC)",
+        ),
+        ("The scope of practice is set out by the GDC who regulate this occupation.", "General Dental Council (GDC)"),
+        ("Graduates register with Social Work England.", "Social Work England (SWE)"),
+        ("Pharmacy technicians are registered with the GPhC.", "General Pharmaceutical Council (GPhC)"),
+    ],
+)
 def test_a_summary_sentence_naming_a_regulator_and_registration_flags_regulation(summary, body):
     regulated, named, evidence = parse.regulation_from_text("A title", "Some first sentence. " + summary)
     assert (regulated, named) == (True, body)
     assert evidence == f"The occupation summary says: “{summary}”"  # the one sentence, quoted
 
 
-@pytest.mark.parametrize("summary", [
-    "They work alongside registered healthcare professionals.",  # registration, but no statutory regulator named
-    "They liaise with the General Dental Council on events.",  # a regulator, but not about registration
-    "Annual re-registration with the Society of Health Play Specialists is required.",  # a voluntary register
-    "",
-])
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "They work alongside registered healthcare professionals.",  # registration, but no statutory regulator named
+        "They liaise with the General Dental Council on events.",  # a regulator, but not about registration
+        "Annual re-registration with the Society of Health Play Specialists is required.",  # a voluntary register
+        "",
+    ],
+)
 def test_no_regulation_is_read_where_the_summary_does_not_say_so(summary):
     assert parse.regulation_from_text("A title", summary) == (None, None, None)
 
@@ -164,28 +183,34 @@ def test_api_placeholders_read_as_unknown():
     assert tug.summary is None and tug.reference is None
 
 
-@pytest.mark.parametrize("broken, message", [
-    ({}, "stdCode"),
-    ({"stdCode": "OCC0116"}, "name"),
-    ({"stdCode": "OCC0116", "name": "x", "statusName": "Approved occupation"}, "level"),
-    ({"stdCode": "OCC0116", "name": "x", "level": "four", "statusName": "s"}, "not a number"),
-    ({"stdCode": "XYZ", "name": "x", "level": 4, "statusName": "s"}, "not an occupation code"),
-    ([], "not a JSON object"),
-])
+@pytest.mark.parametrize(
+    "broken, message",
+    [
+        ({}, "stdCode"),
+        ({"stdCode": "OCC0116"}, "name"),
+        ({"stdCode": "OCC0116", "name": "x", "statusName": "Approved occupation"}, "level"),
+        ({"stdCode": "OCC0116", "name": "x", "level": "four", "statusName": "s"}, "not a number"),
+        ({"stdCode": "XYZ", "name": "x", "level": 4, "statusName": "s"}, "not an occupation code"),
+        ([], "not a JSON object"),
+    ],
+)
 def test_malformed_records_are_refused_with_the_field_named(broken, message):
     with pytest.raises(parse.ParseError, match=message):
         parse.occupation_from_api(broken)
 
 
-@pytest.mark.parametrize("title, body", [
-    ("Pearson BTEC Level 5 Higher National Diploma in Computing for England", "Pearson"),
-    ("BTEC Higher National Certificate in Community Coaching for England (Level 4)", "Pearson"),
-    ("NCFE CACHE Level 5 Diploma for the Early Years Senior Practitioner", "NCFE"),
-    ("NCC Education Level 4 Diploma in Business", "NCC Education"),
-    ("SFJ Awards Level 4 Certificate for Protective Security Advisers", "SFJ Awards"),
-    ("FdSc Software Development", None),
-    ("Palliative care FdSc", None),
-])
+@pytest.mark.parametrize(
+    "title, body",
+    [
+        ("Pearson BTEC Level 5 Higher National Diploma in Computing for England", "Pearson"),
+        ("BTEC Higher National Certificate in Community Coaching for England (Level 4)", "Pearson"),
+        ("NCFE CACHE Level 5 Diploma for the Early Years Senior Practitioner", "NCFE"),
+        ("NCC Education Level 4 Diploma in Business", "NCC Education"),
+        ("SFJ Awards Level 4 Certificate for Protective Security Advisers", "SFJ Awards"),
+        ("FdSc Software Development", None),
+        ("Palliative care FdSc", None),
+    ],
+)
 def test_awarding_body_only_when_the_title_names_it(title, body):
     assert parse.awarding_body(title) == body
 

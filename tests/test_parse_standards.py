@@ -82,14 +82,21 @@ def test_leading_codes_in_details_are_stripped():
 
 
 def test_keys_are_read_whatever_their_case():
-    record = {"ReferenceNumber": "st0118", "Title": "Data analyst", "VERSION": "1.1", "Regulated": True,
-              "RegulatedBody": "A body"}
+    record = {
+        "ReferenceNumber": "st0118",
+        "Title": "Data analyst",
+        "VERSION": "1.1",
+        "Regulated": True,
+        "RegulatedBody": "A body",
+    }
     std = parse.standard_from_api(record)
     assert (std.reference, std.version, std.regulated, std.regulated_body) == ("ST0118", "1.1", True, "A body")
 
 
-@pytest.mark.parametrize("record, message", [({"title": "x"}, "reference"), ({"referenceNumber": "ST0001"}, "title"),
-                                             ([], "not a JSON object")])
+@pytest.mark.parametrize(
+    "record, message",
+    [({"title": "x"}, "reference"), ({"referenceNumber": "ST0001"}, "title"), ([], "not a JSON object")],
+)
 def test_broken_records(record, message):
     with pytest.raises(parse.ParseError, match=message):
         parse.standard_from_api(record)
@@ -133,8 +140,12 @@ def test_page_regulated_body(page):
 
 
 def test_page_ksbs(page):
-    assert [(k.code, k.kind) for k in page["ksbs"]] == [("K1", "knowledge"), ("K2", "knowledge"), ("S1", "skill"),
-                                                        ("B1", "behaviour")]
+    assert [(k.code, k.kind) for k in page["ksbs"]] == [
+        ("K1", "knowledge"),
+        ("K2", "knowledge"),
+        ("S1", "skill"),
+        ("B1", "behaviour"),
+    ]
 
 
 def test_definition_list_layout_and_long_dates():
@@ -156,7 +167,9 @@ def test_the_importer_shape_is_read():
     assert std.options == ("Fixture option A", "Fixture option B")
     assert (std.earliest_start, std.latest_start, std.latest_end) == ("2023-04-12", "2027-03-31", None)
     nursing = parse.standard_from_api(json.loads((API / "ST0827.json").read_text(encoding="utf-8"))[0])
-    assert nursing.regulation_detail == (RegulationDetail("Nursing and Midwifery Council", True, "https://www.nmc.org.uk/"),)
+    assert nursing.regulation_detail == (
+        RegulationDetail("Nursing and Midwifery Council", True, "https://www.nmc.org.uk/"),
+    )
 
 
 def test_the_older_string_shape_is_still_read():
@@ -168,11 +181,21 @@ def test_the_older_string_shape_is_still_read():
 
 
 def test_domain_names_of_the_dates_and_a_single_regulator_object_are_accepted():
-    std = parse.standard_from_api({
-        "referenceNumber": "ST0001", "title": "X", "versionEarliestStartDate": "2020-01-01T00:00:00",
-        "versionLatestStartDate": "2025-06-30T00:00:00", "versionLatestEndDate": "0001-01-01T00:00:00",
-        "regulationDetail": {"name": "General Dental Council", "approved": "true", "webLink": "https://www.gdc-uk.org/"},
-        "options": ["Option as a string"]})
+    std = parse.standard_from_api(
+        {
+            "referenceNumber": "ST0001",
+            "title": "X",
+            "versionEarliestStartDate": "2020-01-01T00:00:00",
+            "versionLatestStartDate": "2025-06-30T00:00:00",
+            "versionLatestEndDate": "0001-01-01T00:00:00",
+            "regulationDetail": {
+                "name": "General Dental Council",
+                "approved": "true",
+                "webLink": "https://www.gdc-uk.org/",
+            },
+            "options": ["Option as a string"],
+        }
+    )
     assert (std.earliest_start, std.latest_start, std.latest_end) == ("2020-01-01", "2025-06-30", None)
     assert (std.regulated, std.regulated_body) == (True, "General Dental Council")  # no flag: the detail says so
     assert std.options == ("Option as a string",)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC
 
 import pytest
 
@@ -32,8 +33,11 @@ def test_full_refresh_end_to_end(behaviour, data_copy, snap):
     assert new.id == report.snapshot_id != snap.id and report.previous_id == snap.id
     assert len(new.data.occupations) == 1269 and report.standards == 5
     software = new.occupation("OCC0116")
-    assert (software.version, software.standard_status, software.sources["version"]) == ("1.2", "Approved for delivery",
-                                                                                          "standards_api")
+    assert (software.version, software.standard_status, software.sources["version"]) == (
+        "1.2",
+        "Approved for delivery",
+        "standards_api",
+    )
     assert software.changed_date == "2025-09-01" and software.standard_url.endswith("st0116-v1-2")
     content = new.data.content["ST0116"]
     assert content.version == "1.2" and len(content.duties) == 3
@@ -68,8 +72,10 @@ def test_without_a_key_only_standards_are_refreshed(behaviour, data_copy, snap):
 
 
 def test_transient_faults_are_retried(behaviour, data_copy):
-    behaviour.faults = {"/api/apprenticeshipstandards/ST0118": ["500", "drop", "429:0"],
-                        "/api/v1/occupations/OCC0116": ["500"]}
+    behaviour.faults = {
+        "/api/apprenticeshipstandards/ST0118": ["500", "drop", "429:0"],
+        "/api/v1/occupations/OCC0116": ["500"],
+    }
     with SourceServer(behaviour) as url:
         report = run_refresh(url, data_copy, key=API_KEY, retries=3)
     assert snapshot.current_id(data_copy) == report.snapshot_id
@@ -85,14 +91,17 @@ def test_retry_after_is_honoured(behaviour, data_copy):
     assert 1.5 in waits
 
 
-@pytest.mark.parametrize("faults, message", [
-    ({"/api/apprenticeshipstandards": ["500"] * 10}, "server error 500, 3 attempts"),
-    ({"/api/apprenticeshipstandards/ST0116": ["timeout:3"] * 3}, "no complete answer within 2 s"),
-    ({"/api/apprenticeshipstandards/ST0116": ["trickle:0.2"] * 3}, "no complete answer within 2 s"),
-    ({"/api/v1/occupations/OCC0827": ["drop"] * 3}, "connection failed or was cut off"),
-    ({"/api/apprenticeshipstandards/ST0118": ["badjson"]}, "not valid JSON"),
-    ({"/api/apprenticeshipstandards/ST0116": ["429:600"]}, "asks us to wait 600 s"),
-])
+@pytest.mark.parametrize(
+    "faults, message",
+    [
+        ({"/api/apprenticeshipstandards": ["500"] * 10}, "server error 500, 3 attempts"),
+        ({"/api/apprenticeshipstandards/ST0116": ["timeout:3"] * 3}, "no complete answer within 2 s"),
+        ({"/api/apprenticeshipstandards/ST0116": ["trickle:0.2"] * 3}, "no complete answer within 2 s"),
+        ({"/api/v1/occupations/OCC0827": ["drop"] * 3}, "connection failed or was cut off"),
+        ({"/api/apprenticeshipstandards/ST0118": ["badjson"]}, "not valid JSON"),
+        ({"/api/apprenticeshipstandards/ST0116": ["429:600"]}, "asks us to wait 600 s"),
+    ],
+)
 def test_faults_end_with_a_message_and_the_old_snapshot_in_use(behaviour, data_copy, snap, faults, message):
     behaviour.faults = faults
     key = API_KEY if any(path.startswith("/api/v1/") for path in faults) else None
@@ -160,14 +169,21 @@ def test_standard_missing_fields_is_refused(behaviour, data_copy, snap):
 
 
 def test_old_snapshots_are_pruned_but_the_last_few_kept(behaviour, data_copy):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     fetcher = sources.Fetcher(sources.new_session(), timeout=(2, 2), retries=1, backoff=0.01)
-    start = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 12, 1, tzinfo=UTC)
     with SourceServer(behaviour) as url:
         for day in range(4):
-            refresh.refresh(data_copy, fetcher, sources.Endpoints(url, url), None, workers=2, keep=3,
-                            now=start + timedelta(days=day))
+            refresh.refresh(
+                data_copy,
+                fetcher,
+                sources.Endpoints(url, url),
+                None,
+                workers=2,
+                keep=3,
+                now=start + timedelta(days=day),
+            )
     kept = [s["id"] for s in snapshot.list_snapshots(data_copy)]
     assert kept == ["2026-12-04T000000Z", "2026-12-03T000000Z", "2026-12-02T000000Z"]
     assert snapshot.current_id(data_copy) == kept[0] and snapshot.previous_id(data_copy) == kept[1]
@@ -175,24 +191,66 @@ def test_old_snapshots_are_pruned_but_the_last_few_kept(behaviour, data_copy):
 
 def test_cli_refresh_and_diff(behaviour, data_copy, snap):
     with SourceServer(behaviour) as url:
-        out = subprocess.run([sys.executable, "-m", "htq", "--data-dir", str(data_copy), "refresh", "--maps-api", url,
-                              "--standards-api", url, "--retries", "1", "--timeout", "5"], cwd=ROOT, capture_output=True,
-                             text=True, timeout=300, env={**__import__("os").environ, "HTQ_MAPS_API_KEY": API_KEY})
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "htq",
+                "--data-dir",
+                str(data_copy),
+                "refresh",
+                "--maps-api",
+                url,
+                "--standards-api",
+                url,
+                "--retries",
+                "1",
+                "--timeout",
+                "5",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**__import__("os").environ, "HTQ_MAPS_API_KEY": API_KEY},
+        )
     assert out.returncode == 0, out.stderr
     assert "is now in use" in out.stdout and "standard(s) changed since 2026-07-06" in out.stdout
     assert "Occupations" in out.stderr and "1,269/1,269" in out.stderr  # the progress bar
     new_id = snapshot.current_id(data_copy)
-    diff = subprocess.run([sys.executable, "-m", "htq", "--data-dir", str(data_copy), "diff", snap.id, new_id],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    diff = subprocess.run(
+        [sys.executable, "-m", "htq", "--data-dir", str(data_copy), "diff", snap.id, new_id],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert diff.returncode == 0 and "ST0116" in diff.stdout and "K12  reworded" in diff.stdout
 
 
 def test_cli_refresh_failure_exits_1_and_names_the_snapshot_in_use(behaviour, data_copy, snap):
     behaviour.faults = {"/api/apprenticeshipstandards": ["500"] * 10}
     with SourceServer(behaviour) as url:
-        out = subprocess.run([sys.executable, "-m", "htq", "--data-dir", str(data_copy), "refresh", "--maps-api", url,
-                              "--standards-api", url, "--retries", "1"], cwd=ROOT, capture_output=True, text=True,
-                             timeout=120)
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "htq",
+                "--data-dir",
+                str(data_copy),
+                "refresh",
+                "--maps-api",
+                url,
+                "--standards-api",
+                url,
+                "--retries",
+                "1",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert out.returncode == 1
     assert "refresh failed" in out.stderr and f"still {snap.id}" in out.stderr and "Traceback" not in out.stderr
 
@@ -209,26 +267,55 @@ def test_refresh_keeps_review_dates_of_every_version(behaviour, data_copy, snap)
     new = snapshot.load(data_copy)
     software = new.occupation("OCC0116")
     assert [(v.version, v.earliest_start, v.latest_start) for v in software.version_dates] == [
-        ("1.1", "2018-01-01", "2024-01-09"), ("1.2", "2024-01-10", None)]
+        ("1.1", "2018-01-01", "2024-01-09"),
+        ("1.2", "2024-01-10", None),
+    ]
     facts = lifecycle.review_facts(software, {}).set_index("Field")["Value"]
     assert facts["Current version: first start date"] == "2024-01-10"
     assert facts["Current version: last date for new starts"] == "none set"
     ai = new.occupation(new.occupations_of("ST1512")[0].code)
     assert lifecycle.stage(ai) == lifecycle.IN_REVISION
 
-    programme = SavedProgramme(id="p", title="P", shortlist=(
-        ShortlistEntry("OCC0116", "ST0116", "Software developer", "", "1.1", "Approved for delivery"),
-        ShortlistEntry(ai.code, "ST1512", ai.title, "", "2.1", "Approved for delivery")))
+    programme = SavedProgramme(
+        id="p",
+        title="P",
+        shortlist=(
+            ShortlistEntry("OCC0116", "ST0116", "Software developer", "", "1.1", "Approved for delivery"),
+            ShortlistEntry(ai.code, "ST1512", ai.title, "", "2.1", "Approved for delivery"),
+        ),
+    )
     found = {(a.reference, a.kind): a.detail for a in alerts.programme_alerts(programme, new, today=date(2026, 12, 2))}
-    assert found[("ST0116", alerts.CLOSING)] == "The version you mapped: Version 1.1 closed to new starts on 2024-01-09."
+    assert (
+        found[("ST0116", alerts.CLOSING)] == "The version you mapped: Version 1.1 closed to new starts on 2024-01-09."
+    )
     assert found[("ST1512", alerts.REVISION)].startswith("ST1512 is now in revision")
     assert found[("ST1512", alerts.CLOSING)].endswith("Version 2.1 closes to new starts on 2027-03-31.")
 
 
 def cli_refresh(url, data_dir, *extra):
-    return subprocess.run([sys.executable, "-m", "htq", "--data-dir", str(data_dir), "refresh", "--maps-api", url,
-                           "--standards-api", url, "--retries", "1", "--timeout", "5", *extra], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "htq",
+            "--data-dir",
+            str(data_dir),
+            "refresh",
+            "--maps-api",
+            url,
+            "--standards-api",
+            url,
+            "--retries",
+            "1",
+            "--timeout",
+            "5",
+            *extra,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_keep_1_succeeds_and_keep_0_is_refused(behaviour, data_copy, snap):
@@ -259,9 +346,9 @@ def test_one_refresh_at_a_time(behaviour, data_copy, snap):
 
 
 def test_two_refreshes_in_the_same_second_get_two_folders(behaviour, data_copy, snap):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    now = datetime(2026, 12, 2, 10, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 2, 10, 0, 0, tzinfo=UTC)
     fetcher = sources.Fetcher(sources.new_session(), timeout=(5, 5), retries=1, backoff=0.01)
     with SourceServer(behaviour) as url:
         first = refresh.refresh(data_copy, fetcher, sources.Endpoints(url, url), None, workers=2, now=now)

@@ -5,7 +5,6 @@ browser holding only a share link."""
 from __future__ import annotations
 
 import os
-
 from urllib.parse import quote
 
 import pytest
@@ -18,7 +17,9 @@ try:
 except ImportError:
     if os.environ.get("CI", "").lower() == "true":
         raise  # CI=true: the sign-in tests must run
-    pytest.skip("oidc-provider-mock is not installed (make test installs requirements-test.txt)", allow_module_level=True)
+    pytest.skip(
+        "oidc-provider-mock is not installed (make test installs requirements-test.txt)", allow_module_level=True
+    )
 from playwright.sync_api import expect  # noqa: E402
 
 ANN, BOB = ("ann@college.ac.uk", "Ann Owner"), ("bob@college.ac.uk", "Bob Viewer")
@@ -43,18 +44,19 @@ def app(provider, tmp_path_factory):
     folder = tmp_path_factory.mktemp("signin")
     port = free_port()
     secrets = folder / "secrets.toml"
-    secrets.write_text(f'''[auth]
+    secrets.write_text(
+        f'''[auth]
 redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
-cookie_secret = "{'c' * 40}"
+cookie_secret = "{"c" * 40}"
 client_id = "htq-standards-explorer"
 client_secret = "a-client-secret"
 server_metadata_url = "{provider}/.well-known/openid-configuration"
-''', encoding="utf-8")
+''',
+        encoding="utf-8",
+    )
     env = {"HTQ_DB_PATH": str(folder / "signin.sqlite3"), "HTQ_DATABASE_URL": "", "HTQ_ADMINS": ANN[0]}
     with streamlit_server(ROOT, env=env, port=port, args=("--secrets.files", str(secrets))) as (url, _):
         yield url, folder / "signin.sqlite3"
-
-
 
 
 def sign_in(browser, url, email):

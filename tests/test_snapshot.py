@@ -42,8 +42,7 @@ def test_fields_from_the_standards_list_say_so(snap):
 
 
 def test_ksbs_kept_with_completeness(snap):
-    assert sorted(snap.data.content) == ["ST0116", "ST0118", "ST0127", "ST0129", "ST0825", "ST0827", "ST1021",
-                                         "ST1386"]
+    assert sorted(snap.data.content) == ["ST0116", "ST0118", "ST0127", "ST0129", "ST0825", "ST0827", "ST1021", "ST1386"]
     assert {r for r, c in snap.data.content.items() if not c.complete} == {"ST0127", "ST0129", "ST0827", "ST1021"}
     devops = snap.data.content["ST0825"]
     assert devops.complete and len(devops.ksbs) == 51 and len(devops.duties) == 13
@@ -110,13 +109,17 @@ def test_missing_file_is_named(data_copy):
 def test_truncated_file_is_caught_by_its_checksum(data_copy):
     path = _occupations_file(data_copy)
     path.write_bytes(path.read_bytes()[:-500])
-    with pytest.raises(SnapshotError, match=r"occupations\.json: not valid JSON|occupations\.json: contents do not match"):
+    with pytest.raises(
+        SnapshotError, match=r"occupations\.json: not valid JSON|occupations\.json: contents do not match"
+    ):
         snapshot.load(data_copy)
 
 
 def test_edited_file_is_caught_by_its_checksum(data_copy):
     path = _occupations_file(data_copy)
-    path.write_text(path.read_text(encoding="utf-8").replace("Software developer", "Software develop3r"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Software developer", "Software develop3r"), encoding="utf-8"
+    )
     with pytest.raises(SnapshotError, match="contents do not match the checksum"):
         snapshot.load(data_copy)
 
@@ -141,8 +144,7 @@ def test_level_outside_the_maps_is_refused(data_copy):
 
 
 def test_duplicate_codes_are_refused(data_copy):
-    _rewrite_with_checksum(data_copy, "occupations.json",
-                           lambda o: o["occupations"].append(o["occupations"][0]))
+    _rewrite_with_checksum(data_copy, "occupations.json", lambda o: o["occupations"].append(o["occupations"][0]))
     with pytest.raises(SnapshotError, match="appear twice"):
         snapshot.load(data_copy)
 
@@ -166,8 +168,9 @@ def test_blank_ksb_sheet_reads_back_as_a_ksb_sheet():
     from htq import ksbs
 
     blob = ksbs.blank_sheet_xlsx("ST0117", "Business analyst")
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(blob))
     assert [c.value for c in book["KSBs"][1]] == ["Code", "Type", "Statement"]

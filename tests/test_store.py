@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,25 +14,44 @@ from htq.programme import Module
 from htq.readiness import Answer
 from htq.store import ConflictError, NotFound, SavedProgramme, ShortlistEntry, Store, StoreError
 
-T0 = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 HOSTILE = "<script>alert('x')</script><b>bold</b> & “quotes”"
 
 
 def rows(*spec):
-    return tuple(coverage.MappingRow("ST0116", "1.1", "knowledge", code, f"statement {code}", grade, grade,
-                                     (coverage.Evidence("SD401", "an outcome", 0.61),), 0.61, "high")
-                 for code, grade in spec)
+    return tuple(
+        coverage.MappingRow(
+            "ST0116",
+            "1.1",
+            "knowledge",
+            code,
+            f"statement {code}",
+            grade,
+            grade,
+            (coverage.Evidence("SD401", "an outcome", 0.61),),
+            0.61,
+            "high",
+        )
+        for code, grade in spec
+    )
 
 
 def programme(**changes) -> SavedProgramme:
     base = SavedProgramme(
-        id="", title="FdSc Software Development", level=5, text="Overview " + HOSTILE,
-        modules=(Module("SD401", "Programming", 4, 20, True, ("Write code", HOSTILE), "Portfolio"),
-                 Module("SD503", "DevOps", 5, 20, False)),
+        id="",
+        title="FdSc Software Development",
+        level=5,
+        text="Overview " + HOSTILE,
+        modules=(
+            Module("SD401", "Programming", 4, 20, True, ("Write code", HOSTILE), "Portfolio"),
+            Module("SD503", "DevOps", 5, 20, False),
+        ),
         shortlist=(ShortlistEntry("OCC0116", "ST0116", "Software developer", "first choice"),),
         mapping=rows(("K1", "full"), ("K2", "partial")),
         answers={"B2a": Answer("B2a", "Yes", "https://intranet.example/consent-form")},
-        snapshot_id="2026-07-06", snapshot_date="2026-07-06")
+        snapshot_id="2026-07-06",
+        snapshot_date="2026-07-06",
+    )
     return replace(base, **changes)
 
 
@@ -48,20 +67,45 @@ def test_migrates_from_the_previous_schema_keeping_data(database_url):
     s.migrate(target=1)
     # Rows as the previous version of the tool wrote them (schema 1: no answers table, no link expiry).
     with s._connect() as conn:
-        s._run(conn, "INSERT INTO programmes (id, title, level, body, modules, shortlist, snapshot_id, snapshot_date, "
-                     "revision, created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               ["a" * 32, "Old programme", 4, "text", '[{"code": "M1", "title": "Module"}]', "[]", "2026-07-06",
-                "2026-07-06", 3, T0.isoformat(), T0.isoformat(), "Ann"])
-        s._run(conn, "INSERT INTO mapping_rows (programme_id, position, standard, version, kind, code, statement, "
-                     "proposed, coverage, decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               ["a" * 32, 0, "ST0116", "1.1", "knowledge", "K1", "statement", "full", "full", "Accepted"])
-        s._run(conn, "INSERT INTO shares (token, programme_id, created_at) VALUES (?, ?, ?)",
-               ["t" * 32, "a" * 32, T0.isoformat()])
+        s._run(
+            conn,
+            "INSERT INTO programmes (id, title, level, body, modules, shortlist, snapshot_id, snapshot_date, "
+            "revision, created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                "a" * 32,
+                "Old programme",
+                4,
+                "text",
+                '[{"code": "M1", "title": "Module"}]',
+                "[]",
+                "2026-07-06",
+                "2026-07-06",
+                3,
+                T0.isoformat(),
+                T0.isoformat(),
+                "Ann",
+            ],
+        )
+        s._run(
+            conn,
+            "INSERT INTO mapping_rows (programme_id, position, standard, version, kind, code, statement, "
+            "proposed, coverage, decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ["a" * 32, 0, "ST0116", "1.1", "knowledge", "K1", "statement", "full", "full", "Accepted"],
+        )
+        s._run(
+            conn,
+            "INSERT INTO shares (token, programme_id, created_at) VALUES (?, ?, ?)",
+            ["t" * 32, "a" * 32, T0.isoformat()],
+        )
     assert s.schema_version() == 1
     assert s.migrate() == 4
     kept = s.get("a" * 32)
-    assert (kept.title, kept.revision, kept.modules[0].code, kept.mapping[0].decision) == ("Old programme", 3, "M1",
-                                                                                           "Accepted")
+    assert (kept.title, kept.revision, kept.modules[0].code, kept.mapping[0].decision) == (
+        "Old programme",
+        3,
+        "M1",
+        "Accepted",
+    )
     assert kept.answers == {} and s.resolve("t" * 32).title == "Old programme"  # an old link still opens
     with s._connect() as conn:  # but its token is no longer kept in plain text
         assert [r["token"] for r in s._rows(conn, "SELECT token FROM shares")] == [store_module.token_hash("t" * 32)]
@@ -81,8 +125,10 @@ def test_round_trip_keeps_everything_as_typed(store):
 def test_decisions_record_who_and_when(store):
     saved = store.create(programme(), by="Ann", now=T0)
     assert saved.mapping[0].decided_by == ""  # an untouched proposal has no decision yet
-    edited = coverage.apply_edits(saved.mapping, [{"standard": "ST0116", "code": "K2", "coverage": "partial",
-                                                   "decision": "Accepted", "notes": "workplace"}])
+    edited = coverage.apply_edits(
+        saved.mapping,
+        [{"standard": "ST0116", "code": "K2", "coverage": "partial", "decision": "Accepted", "notes": "workplace"}],
+    )
     later = T0 + timedelta(hours=2)
     second = store.save(replace(saved, mapping=tuple(edited)), by="Ben", now=later)
     k1, k2 = second.mapping
@@ -147,20 +193,19 @@ def test_share_tokens_are_stored_hashed_and_listed_by_label(store):
     assert kept == [store_module.token_hash(link.token)] and link.token not in kept
     listed = store.shares(saved.id)[0]
     assert (listed.token, listed.label, listed.state) == ("", "Validation panel <b>12 March</b>", "active")
-    past = store.share(saved.id, by="Ann", expires_at=datetime(2020, 1, 1, tzinfo=timezone.utc))
+    past = store.share(saved.id, by="Ann", expires_at=datetime(2020, 1, 1, tzinfo=UTC))
     assert next(s for s in store.shares(saved.id) if s.id == past.id).state == "expired"
     store.revoke(listed.id)  # revoked by its id, the hash: the list never needs the token
     assert store.resolve(link.token) is None
 
 
 def test_expiry_is_compared_as_a_moment_whatever_the_offset(store):
-    from datetime import timezone
 
     saved = store.create(programme(), by="Ann", now=T0)
     link = store.share(saved.id, by="Ann", now=T0)
     with store._connect() as conn:  # 10:00 at +02:00 is 08:00 UTC: text comparison would get this wrong
         store._run(conn, "UPDATE shares SET expires_at = ?", ["2026-07-10T10:00:00+02:00"])
-    utc = timezone.utc
+    utc = UTC
     assert store.resolve(link.token, now=datetime(2026, 7, 10, 7, 59, tzinfo=utc)) is not None
     assert store.resolve(link.token, now=datetime(2026, 7, 10, 8, 1, tzinfo=utc)) is None
 
@@ -271,8 +316,10 @@ def test_members_roles_and_programme_people(store):
     assert store.sign_in("bob@college.ac.uk", "Bob") == access.VIEWER
     assert store.sign_in("ann@college.ac.uk", "Ann") == access.ADMINISTRATOR  # remembered, case folded
     store.set_member("bob@college.ac.uk", access.EDITOR, by="ann@college.ac.uk")
-    assert {m["email"]: m["role"] for m in store.members()} == {"ann@college.ac.uk": "administrator",
-                                                                 "bob@college.ac.uk": "editor"}
+    assert {m["email"]: m["role"] for m in store.members()} == {
+        "ann@college.ac.uk": "administrator",
+        "bob@college.ac.uk": "editor",
+    }
     saved = store.create(programme(), by="Bob", owner="bob@college.ac.uk")
     assert store.people(saved.id) == {"bob@college.ac.uk": "owner"}
     store.set_person(saved.id, "cat@college.ac.uk", access.CO_EDITOR)

@@ -9,8 +9,10 @@ def test_terms_fold_case_plurals_and_stop_words():
 
 
 def test_field_weights_rank_a_title_match_first():
-    docs = [{"title": "Data analyst", "text": "works with people"},
-            {"title": "Care worker", "text": "keeps data on people and data systems"}]
+    docs = [
+        {"title": "Data analyst", "text": "works with people"},
+        {"title": "Care worker", "text": "keeps data on people and data systems"},
+    ]
     index = FieldIndex(docs, {"title": FieldSpec(4.0), "text": FieldSpec(1.0)})
     assert [i for i, _ in index.search("data")] == [0, 1]
     assert index.matched_terms(terms("data people"), 1) == {"text": ["data", "peopl"]}
