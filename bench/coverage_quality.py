@@ -23,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from htq import build, coverage, embed, programme, snapshot  # noqa: E402
+from htq import coverage, embed, programme, snapshot  # noqa: E402
+from htq.ingest import build  # noqa: E402
 from htq.model import StandardContent  # noqa: E402
 
 HARVEST = ROOT.parent / "shared" / "data"

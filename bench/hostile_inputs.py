@@ -25,6 +25,7 @@ import json, resource, sys, time
 sys.path.insert(0, {root!r})
 from pathlib import Path
 from htq import documents, programme
+from htq.errors import HTQError
 path = Path({path!r})
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.perf_counter()
@@ -34,7 +35,7 @@ try:
     else:
         documents.read_path(path)
     outcome = "read"
-except (documents.DocumentError, programme.ProgrammeError) as exc:
+except HTQError as exc:
     outcome = "refused: " + str(exc)[:90]
 elapsed = time.perf_counter() - started
 grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024

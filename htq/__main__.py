@@ -8,14 +8,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from htq import snapshot
+from htq.errors import HTQError
 
 
-class UsageError(Exception):
+class UsageError(HTQError):
     """Bad input from the user: printed as one sentence, exit code 2."""
 
 
 def _build_snapshot(args: argparse.Namespace) -> int:
-    from htq import build, embeddings
+    from htq import embeddings
+    from htq.ingest import build
 
     data = build.build_from_harvest(Path(args.source))
     data_dir = Path(args.data_dir) if args.data_dir else None
@@ -50,14 +52,11 @@ def _read_programme(source: str):
 def _match(args: argparse.Namespace) -> int:
     import json
 
-    from htq import documents, match
+    from htq import match
 
     if args.top < 1:
         raise UsageError("--top must be 1 or more")
-    try:
-        doc = _read_programme(args.source)
-    except documents.DocumentError as exc:
-        raise UsageError(str(exc)) from exc
+    doc = _read_programme(args.source)
     snap = snapshot.load(Path(args.data_dir) if args.data_dir else None)
     routes = {r.name.lower(): r.name for r in snap.data.routes}
     route = None
@@ -136,16 +135,13 @@ def _standards_for(snap: snapshot.Snapshot, codes: list[str], ksb_file: str | No
         from htq import documents
 
         path = Path(ksb_file)
-        try:
-            blob = documents.file_bytes(path)
-            if path.suffix.lower() in (".xlsx", ".csv"):
-                return [ksbs.read_sheet(blob, path.name, *wanted[0])]
-            text = documents.decode_text(blob)
-            if text is None:
-                raise UsageError(f"“{ksb_file}” is not readable text")
-            return [ksbs.from_text(text, *wanted[0])]
-        except (ksbs.KsbError, documents.DocumentError) as exc:
-            raise UsageError(str(exc)) from exc
+        blob = documents.file_bytes(path)
+        if path.suffix.lower() in documents.SHEET_SUFFIXES:
+            return [ksbs.read_sheet(blob, path.name, *wanted[0])]
+        text = documents.decode_text(blob)
+        if text is None:
+            raise UsageError(f"“{ksb_file}” is not readable text")
+        return [ksbs.from_text(text, *wanted[0])]
     out = []
     for reference, _ in wanted:
         content = snap.data.content.get(reference)
@@ -164,10 +160,7 @@ def _coverage(args: argparse.Namespace) -> int:
     from htq import coverage, documents, embed, programme
 
     path = Path(args.programme)
-    try:
-        structure = programme.read_structure(documents.file_bytes(path), path.name)
-    except (programme.ProgrammeError, documents.DocumentError) as exc:
-        raise UsageError(str(exc)) from exc
+    structure = programme.read_structure(documents.file_bytes(path), path.name)
     snap = snapshot.load(Path(args.data_dir) if args.data_dir else None)
     standards = _standards_for(snap, args.standard, args.ksbs)
     embedder, reason = embed.load_contextual()
@@ -231,7 +224,7 @@ class _Bar:
 def _refresh(args: argparse.Namespace) -> int:
     import os
 
-    from htq import refresh, sources
+    from htq.ingest import refresh, sources
 
     if args.keep < 1:
         raise UsageError(f"--keep must be at least 1 (the snapshot in use), not {args.keep}")
@@ -360,7 +353,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON list, one object per KSB")
     p.set_defaults(run=_coverage)
 
-    from htq import sources
+    from htq.ingest import sources
 
     p = sub.add_parser(
         "refresh",
@@ -402,7 +395,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except BrokenPipeError:  # output piped into `head` and the like
         return 0
-    except (UsageError, snapshot.SnapshotError, ValueError, OSError) as exc:
+    except (HTQError, OSError) as exc:  # a message for the user; anything else is a bug and shows as one
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

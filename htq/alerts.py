@@ -9,8 +9,8 @@ from datetime import date
 import pandas as pd
 
 from htq import lifecycle
-from htq.changes import RETIRED_STATUSES, ksb_changes
-from htq.model import Ksb, StandardContent
+from htq.changes import REMOVED, REWORDED, ksb_changes
+from htq.model import RETIRED_STATUSES, WITHOUT_APPRENTICESHIP, Ksb, StandardContent
 from htq.snapshot import Snapshot
 from htq.store import SavedProgramme
 
@@ -91,7 +91,7 @@ def programme_alerts(programme: SavedProgramme, snap: Snapshot, today: date | No
         if (
             now.standard_status in RETIRED_STATUSES
             and then_status not in RETIRED_STATUSES
-            and now.status != "Occupational standard without apprenticeship"
+            and now.status != WITHOUT_APPRENTICESHIP
         ):
             alerts.append(
                 Alert(
@@ -127,7 +127,7 @@ def programme_alerts(programme: SavedProgramme, snap: Snapshot, today: date | No
             )
         for change in ksb_changes(mapped, current):
             modules = covered.get((ref, change.code), [])
-            if change.change == "reworded":
+            if change.change == REWORDED:
                 alerts.append(
                     Alert(
                         ref,
@@ -139,7 +139,7 @@ def programme_alerts(programme: SavedProgramme, snap: Snapshot, today: date | No
                         f"evidence {change.code}.",
                     )
                 )
-            elif change.change == "removed":
+            elif change.change == REMOVED:
                 alerts.append(
                     Alert(
                         ref,

@@ -13,39 +13,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from htq import lifecycle
-from htq.model import HTQ_LEVELS, LEVELS, Occupation, StandardContent
+from htq import eligibility, lifecycle
+from htq.model import HTQ_LEVELS, LEVELS, SOURCE_MAPS_API, Occupation, StandardContent
 from htq.snapshot import Snapshot
 from htq.text import FieldIndex, FieldSpec, terms
 
-ELIGIBLE = "Eligible"
-CHECK_FIRST = "Eligible – check first"
-NOT_ELIGIBLE = "Not eligible"
-VERDICTS = (ELIGIBLE, CHECK_FIRST, NOT_ELIGIBLE)
-
-MEETS, CAUTION, BLOCKS, UNKNOWN = "meets", "caution", "blocks", "unknown"
-
 ROUTE_UNKNOWN = "Route unknown"
 NOT_IN_SNAPSHOT = "(not in this snapshot)"
-
-WITHOUT_APPRENTICESHIP = "Occupational standard without apprenticeship"
-PUBLISHED_STATUSES = ("Approved occupation", WITHOUT_APPRENTICESHIP)
-RETIRED_STANDARD = ("Retired", "Withdrawn")
-
-# Seed 003 (Skills England HTQ page, Feb 2025): the one route with no L4/5 standards for HTQs.
-CLOSED_ROUTES = {
-    "Hair and beauty": "Skills England's HTQ page lists hair and beauty as having no level 4 or 5 "
-    "standards available for HTQ approval (kept under review); contact Skills England first."
-}
-# Seed 001 (Skills England and DfE, Nov 2025): areas of extra scrutiny.
-SCRUTINY_ROUTES = {
-    "Protective services": "Skills England applies extra scrutiny where delivery facilities must meet "
-    "a safety standard (the protective services route is its example)."
-}
-WORKPLACE_HEAVY = {
-    "tug": "Skills England applies extra scrutiny where skills are better demonstrated in the "
-    "workplace (its example is a tugboat captain)."
-}
 
 SEARCH_FIELDS = {
     "title": FieldSpec(weight=4.0, b=0.5),
@@ -57,27 +31,6 @@ SEARCH_FIELDS = {
 CODE_PATTERN = re.compile(r"^\s*(ST|OCC)\s*-?\s*(\d{1,4})([A-Za-z]?)\s*$", re.I)
 
 
-@dataclass(frozen=True)
-class Reason:
-    """One reason behind an eligibility verdict."""
-
-    kind: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Eligibility:
-    """Whether a standard can be applied against for HTQ approval, and why."""
-
-    verdict: str
-    reasons: tuple[Reason, ...]
-
-    @property
-    def eligible(self) -> bool:
-        """Return True unless a reason blocks approval."""
-        return self.verdict != NOT_ELIGIBLE
-
-
 MAP_URL = "https://occupational-maps.skillsengland.education.gov.uk/maps/occupation/{code}"
 STANDARD_PAGE_UNKNOWN = "not yet known (a refresh from the standards API records it)"
 
@@ -87,92 +40,12 @@ def map_url(code: str) -> str:
     return MAP_URL.format(code=code)
 
 
-def eligibility(occ: Occupation) -> Eligibility:
-    """Return the HTQ eligibility verdict for one occupation, with its reasons in order."""
-    reasons: list[Reason] = []
-    if occ.level in HTQ_LEVELS:
-        reasons.append(Reason(MEETS, f"Level {occ.level}: HTQs are level 4 or 5 qualifications."))
-    else:
-        reasons.append(
-            Reason(
-                BLOCKS,
-                f"Level {occ.level}: HTQs are level 4 or 5 qualifications, so a level "
-                f"{occ.level} standard cannot be the basis of an HTQ.",
-            )
-        )
-
-    if occ.status in PUBLISHED_STATUSES:
-        reasons.append(Reason(MEETS, f"An occupational standard is published (map status: {occ.status})."))
-    elif occ.status == "Potential occupational standard":
-        reasons.append(
-            Reason(
-                BLOCKS,
-                "No standard is published yet (potential occupation). Skills England "
-                "invites providers to discuss occupations without a standard.",
-            )
-        )
-    else:
-        reasons.append(Reason(BLOCKS, f"The standard is not yet published (map status: {occ.status})."))
-
-    ref = occ.reference or "The standard"
-    if occ.standard_status in RETIRED_STANDARD and occ.status == WITHOUT_APPRENTICESHIP:
-        reasons.append(
-            Reason(
-                MEETS,
-                f"The apprenticeship {ref} is {occ.standard_status.lower()}, but the occupational "
-                "standard stays published without an apprenticeship; that is what an HTQ aligns to.",
-            )
-        )
-    elif occ.standard_status in RETIRED_STANDARD:
-        reasons.append(Reason(BLOCKS, f"{ref} is {occ.standard_status.lower()}; align to its replacement."))
-    elif occ.standard_status and "paused" in occ.standard_status.lower():
-        reasons.append(Reason(CAUTION, f"{ref} is approved but paused ({occ.standard_status})."))
-    elif occ.standard_status and occ.standard_status not in ("Approved for delivery",) and occ.level in HTQ_LEVELS:
-        reasons.append(Reason(CAUTION, f"{ref} status: {occ.standard_status}; a revision may be under way."))
-
-    if occ.route in CLOSED_ROUTES:
-        reasons.append(Reason(CAUTION, CLOSED_ROUTES[occ.route]))
-    if occ.route in SCRUTINY_ROUTES:
-        reasons.append(Reason(CAUTION, SCRUTINY_ROUTES[occ.route]))
-    title = occ.title.lower()
-    for term, text in WORKPLACE_HEAVY.items():
-        if re.search(rf"\b{term}", title):
-            reasons.append(Reason(CAUTION, text))
-
-    if occ.regulated:
-        body = occ.regulated_body or "the statutory regulator (not named in this snapshot)"
-        evidence = f" ({occ.regulation_evidence})" if occ.regulation_evidence else ""
-        reasons.append(
-            Reason(
-                CAUTION,
-                f"Check first — statutory regulation: the provider and the qualification "
-                f"must be recognised by {body} before submission.{evidence}",
-            )
-        )
-    elif occ.regulated is None and occ.level in HTQ_LEVELS:
-        reasons.append(
-            Reason(
-                UNKNOWN,
-                "Statutory regulation: unknown in this snapshot (the standard's page or a "
-                "refresh says whether a regulator must recognise the qualification first).",
-            )
-        )
-
-    if occ.htqs:
-        n = len(occ.htqs)
-        reasons.append(Reason(MEETS, f"{n} approved HTQ{'s' if n != 1 else ''} already align to this occupation."))
-
-    kinds = {r.kind for r in reasons}
-    verdict = NOT_ELIGIBLE if BLOCKS in kinds else CHECK_FIRST if CAUTION in kinds else ELIGIBLE
-    return Eligibility(verdict, tuple(reasons))
-
-
 def frame(snapshot: Snapshot) -> pd.DataFrame:
     """Return one row per occupation with the columns the screens filter, sort and show."""
     route_order = {r.name: r.sequence for r in snapshot.data.routes}
     rows = []
     for occ in snapshot.data.occupations:
-        verdict = eligibility(occ)
+        verdict = eligibility.assess(occ)
         rows.append(
             {
                 "code": occ.code,
@@ -203,7 +76,7 @@ def frame(snapshot: Snapshot) -> pd.DataFrame:
                 "standard_url": occ.standard_url or STANDARD_PAGE_UNKNOWN,
                 "eligibility": verdict.verdict,
                 "htq_eligible": verdict.eligible,
-                "full_record": occ.sources.get("code") == "maps_api",
+                "full_record": occ.sources.get("code") == SOURCE_MAPS_API,
             }
         )
     return pd.DataFrame(rows)
@@ -540,7 +413,7 @@ def cluster_table(df: pd.DataFrame) -> pd.DataFrame:
     grouped = h.groupby(["route", "pathway", "cluster"], sort=False)
     out = grouped.agg(
         Occupations=("code", "size"),
-        Eligible=("eligibility", lambda s: int((s != NOT_ELIGIBLE).sum())),
+        Eligible=("eligibility", lambda s: int((s != eligibility.NOT_ELIGIBLE).sum())),
         With_HTQs=("htqs", lambda s: int((s > 0).sum())),
     )
     levels = pd.crosstab([h["route"], h["pathway"], h["cluster"]], h["level_name"])

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from htq.model import Occupation, StandardContent
+from htq.model import RETIRED_STATUSES, Occupation, StandardContent
 from htq.snapshot import Snapshot
 
 NEW, RETIRED, REVERSIONED, STATUS, KSBS = "new", "retired", "re-versioned", "status changed", "KSBs changed"
 KINDS = (NEW, RETIRED, REVERSIONED, STATUS, KSBS)
-RETIRED_STATUSES = ("Retired", "Withdrawn")
 ADDED, REMOVED, REWORDED = "added", "removed", "reworded"
 
 

@@ -14,7 +14,7 @@ from collections import Counter
 import pandas as pd
 
 from htq import alerts as alerts_module
-from htq import catalogue, coverage, ksbs, lifecycle, readiness
+from htq import catalogue, coverage, eligibility, ksbs, lifecycle, readiness
 from htq.model import StandardContent
 from htq.report import when
 from htq.snapshot import Snapshot
@@ -59,9 +59,9 @@ def candidates_table(programme: SavedProgramme, snap: Snapshot) -> pd.DataFrame:
     rows = []
     for s in programme.shortlist:
         occ = snap.occupation(s.occupation)
-        verdict = catalogue.eligibility(occ) if occ is not None else None
+        verdict = eligibility.assess(occ) if occ is not None else None
         why = (
-            " ".join(r.text for r in verdict.reasons if r.kind in (catalogue.BLOCKS, catalogue.CAUTION))
+            " ".join(r.text for r in verdict.reasons if r.kind in (eligibility.BLOCKS, eligibility.CAUTION))
             if verdict
             else ""
         )

@@ -1,26 +1,39 @@
-"""Read a programme document (.txt, .md, .docx, .pdf) into a title and plain text.
+"""Read what people upload: a document (.txt, .md, .docx, .pdf) into a title and plain text, and a
+spreadsheet (.xlsx, .csv) into rows.
 
-Every failure is a DocumentError whose message says what is wrong and what to do, so the page
-and the command line can show it as it is.
+Every failure is a DocumentError (a SpreadsheetError for sheets) whose message says what is wrong
+and what to do, so the page and the command line can show it as it is. Every read is bounded in
+bytes, characters, rows and columns, whatever size the file claims.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
+
+from htq.errors import HTQError
 
 MAX_BYTES = 15 * 1024 * 1024
 MAX_CHARS = 200_000
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
+SHEET_SUFFIXES = (".xlsx", ".csv")
+MAX_SHEET_ROWS = 5_000  # non-empty rows of a sheet
+MAX_SHEET_COLUMNS = 100  # columns read; any further right are ignored
+MAX_SCANNED_ROWS = 20_000  # rows read at all, empty ones included, before a sheet is refused
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-class DocumentError(ValueError):
+class DocumentError(HTQError):
     """A document cannot be read; the message is meant for the user."""
+
+
+class SpreadsheetError(DocumentError):
+    """A spreadsheet (.xlsx or .csv) cannot be read, or is larger than this tool reads."""
 
 
 @dataclass(frozen=True)
@@ -225,3 +238,76 @@ def read_bounded(handle: BinaryIO, name: str) -> bytes:
     if len(blob) > MAX_BYTES:
         raise DocumentError(f"{name} holds more than the {MAX_BYTES // 1024 // 1024} MB this tool reads.")
     return blob
+
+
+def _rows_from_csv(blob: bytes, name: str) -> list[dict[str, object]]:
+    text = decode_text(blob)
+    if text is None:
+        raise SpreadsheetError(f"{name} is not readable text; save the sheet as CSV UTF-8 or .xlsx.")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows: list[dict[str, object]] = []
+    try:
+        for row in csv.DictReader(io.StringIO(text), dialect=dialect):
+            rows.append(row)
+            if len(rows) > MAX_SHEET_ROWS:
+                raise SpreadsheetError(f"{name} has more than {MAX_SHEET_ROWS:,} rows, the most this tool reads.")
+    except csv.Error as exc:
+        raise SpreadsheetError(f"{name} is not a readable CSV file: {exc}.") from exc
+    return rows
+
+
+def sheet_rows(blob: bytes, filename: str, sheet: str | None = None) -> list[dict[str, object]]:
+    """Return the rows of a .csv file or of one sheet of an .xlsx workbook (the first by default),
+    each a dict keyed by the header row; SpreadsheetError when it cannot be read within the bounds."""
+    name = f"“{Path(filename).name}”"
+    if len(blob) > MAX_BYTES:
+        raise SpreadsheetError(f"{name} is larger than the {MAX_BYTES // 1024 // 1024} MB this tool reads.")
+    if filename.lower().endswith(".csv"):
+        return _rows_from_csv(blob, name)
+    if blob.startswith(_OLE_MAGIC):
+        raise SpreadsheetError(
+            f"{name} is password-protected or an old .xls workbook; save it as .xlsx without a password."
+        )
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(blob), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile, KeyError, InvalidFileException and more on bad files
+        raise SpreadsheetError(f"{name} is not a readable .xlsx workbook (it may be damaged): {exc}.") from exc
+    if sheet is not None and sheet not in book.sheetnames:
+        raise SpreadsheetError(f"{name} has no sheet called “{sheet}” (it has: {', '.join(book.sheetnames)}).")
+    ws = book[sheet] if sheet else book.worksheets[0]
+    try:
+        rows = _bounded_rows(ws, name)
+    finally:
+        book.close()
+    if not rows:
+        raise SpreadsheetError(f"{name} (sheet “{ws.title}”) is empty.")
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    return [{header[i]: ("" if v is None else v) for i, v in enumerate(r) if i < len(header)} for r in rows[1:]]
+
+
+def _bounded_rows(ws: Any, name: str) -> list[list[object]]:
+    """Return a read-only worksheet's non-empty rows, reading at most MAX_SHEET_COLUMNS columns and
+    MAX_SCANNED_ROWS rows: a sheet whose declared size is a million rows by 16,384 columns (one stray
+    cell at XFD1048576) is refused in a fraction of a second instead of filling memory."""
+    rows: list[list[object]] = []
+    declared = ws.max_row or 0  # the sheet's own dimension, when it states one: refuse without reading
+    for scanned, values in enumerate(ws.iter_rows(max_col=MAX_SHEET_COLUMNS, values_only=True), start=1):
+        if scanned > MAX_SCANNED_ROWS or declared > MAX_SCANNED_ROWS:
+            raise SpreadsheetError(
+                f"{name} (sheet “{ws.title}”) runs to row {ws.max_row:,}; this tool reads at most "
+                f"{MAX_SCANNED_ROWS:,} rows. Delete the unused rows below the table, or copy the "
+                "table into a new sheet."
+            )
+        if any(v not in (None, "") for v in values):
+            rows.append(list(values))
+            if len(rows) > MAX_SHEET_ROWS + 1:
+                raise SpreadsheetError(
+                    f"{name} (sheet “{ws.title}”) has more than {MAX_SHEET_ROWS:,} rows of data, "
+                    "the most this tool reads."
+                )
+    return rows

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from htq import documents
+from htq.errors import HTQError
 from htq.model import KSB_PREFIX, Ksb, StandardContent
-from htq.programme import ProgrammeError, sheet_rows
 
 CODE_COLUMNS = ("code", "ksb", "ksb code", "ref", "reference", "id")
 TEXT_COLUMNS = ("statement", "text", "description", "ksb statement", "detail", "knowledge skill or behaviour")
@@ -14,7 +15,7 @@ TYPE_COLUMNS = ("type", "kind", "category")
 _CODE = re.compile(r"^\s*([KSB])\s*(\d{1,3})\b\s*[:.\-–—)]?\s*(.*)$", re.I)
 
 
-class KsbError(ValueError):
+class KsbError(HTQError):
     """A KSB list cannot be read; the message is meant for the user."""
 
 
@@ -108,11 +109,7 @@ def read_sheet(blob: bytes, filename: str, reference: str, title: str = "") -> S
     name = f"“{filename}”"
     if not filename.lower().endswith((".xlsx", ".csv")):
         raise KsbError(f"{name}: upload the KSB sheet as .xlsx or .csv.")
-    try:
-        rows = sheet_rows(blob, filename)
-    except ProgrammeError as exc:
-        raise KsbError(str(exc)) from exc
-    return from_rows(rows, reference, title, name)
+    return from_rows(documents.sheet_rows(blob, filename), reference, title, name)
 
 
 THIRD_PARTY = "Copied from a third-party publication"

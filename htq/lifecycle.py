@@ -14,7 +14,14 @@ from datetime import date
 
 import pandas as pd
 
-from htq.model import SOURCE_STANDARDS_API, Occupation, VersionDates
+from htq.model import (
+    APPROVED_FOR_DELIVERY,
+    IN_DEVELOPMENT_OCCUPATION,
+    POTENTIAL_OCCUPATION,
+    SOURCE_STANDARDS_API,
+    Occupation,
+    VersionDates,
+)
 
 IN_REVISION, RETIRED, PAUSED, IN_DEVELOPMENT, CURRENT, NO_STANDARD, UNKNOWN = (
     "in revision",
@@ -42,9 +49,9 @@ def stage(occ: Occupation) -> str:
         return IN_DEVELOPMENT
     if status.startswith("approved"):
         return CURRENT
-    if occ.status == "Occupational standard in development":
+    if occ.status == IN_DEVELOPMENT_OCCUPATION:
         return IN_DEVELOPMENT
-    if occ.status == "Potential occupational standard":
+    if occ.status == POTENTIAL_OCCUPATION:
         return NO_STANDARD
     return UNKNOWN
 
@@ -89,7 +96,7 @@ def review_facts(occ: Occupation, source_names: dict[str, str]) -> pd.DataFrame:
         ("Stage", stage(occ), source("standard_status", occ.standard_status)),
         ("Standard status", _value(occ.standard_status), source("standard_status", occ.standard_status)),
         ("Map status last changed", _value(occ.status_date), source("status_date", occ.status_date)),
-        ("Approved for delivery", _value(occ.approved_date, api_missing), source("approved_date", occ.approved_date)),
+        (APPROVED_FOR_DELIVERY, _value(occ.approved_date, api_missing), source("approved_date", occ.approved_date)),
         ("Standard last changed", _value(occ.changed_date, api_missing), source("changed_date", occ.changed_date)),
         ("What changed", _value(occ.change_note, api_missing), source("change_note", occ.change_note)),
         ("Current version", _value(occ.version), source("version", occ.version)),

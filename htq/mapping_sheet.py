@@ -16,8 +16,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from htq.coverage import DECISIONS, GRADES, Evidence, MappingRow
+from htq.documents import sheet_rows
+from htq.errors import HTQError
 from htq.model import KSB_PREFIX
-from htq.programme import Module, ProgrammeError, sheet_rows
+from htq.programme import Module
 
 MAPPING_SHEET = "KSB mapping"
 STRUCTURE_SHEET = "Qualification structure"
@@ -43,7 +45,7 @@ STRUCTURE_COLUMNS = ["Code", "Title", "Level", "Credits", "Core/optional", "Lear
 _EVIDENCE = re.compile(r"^(?P<module>.+?):\s(?P<outcome>.*)\s\((?P<score>\d+(?:\.\d+)?)\)$", re.S)
 
 
-class SheetError(ValueError):
+class SheetError(HTQError):
     """A mapping sheet cannot be imported; the message names the sheet, row and problem."""
 
 
@@ -159,12 +161,9 @@ def from_xlsx(blob: bytes, filename: str = "mapping.xlsx") -> Mapping:
     name = f"“{filename}”"
     if not filename.lower().endswith(".xlsx"):
         raise SheetError(f"{name}: re-open the .xlsx KSB mapping sheet this tool exported.")
-    try:
-        rows = sheet_rows(blob, filename, MAPPING_SHEET)
-        structure = sheet_rows(blob, filename, STRUCTURE_SHEET)
-        about = sheet_rows(blob, filename, ABOUT_SHEET)
-    except ProgrammeError as exc:
-        raise SheetError(str(exc)) from exc
+    rows = sheet_rows(blob, filename, MAPPING_SHEET)
+    structure = sheet_rows(blob, filename, STRUCTURE_SHEET)
+    about = sheet_rows(blob, filename, ABOUT_SHEET)
     for sheet, found, wanted in (
         (MAPPING_SHEET, rows, MAPPING_COLUMNS),
         (STRUCTURE_SHEET, structure, STRUCTURE_COLUMNS),

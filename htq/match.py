@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from htq import catalogue, embeddings
+from htq.eligibility import BLOCKS, CAUTION, ELIGIBLE, NOT_ELIGIBLE, Eligibility
+from htq.eligibility import assess as assess_eligibility
 from htq.embed import ContextualEmbedder, load_contextual
 from htq.model import HTQ_LEVELS, Occupation
 from htq.snapshot import Snapshot
@@ -291,13 +293,13 @@ class Candidate:
     precedent: float = 0.0
     options: tuple[Option, ...] = ()
     passages: tuple[PassageMatch, ...] = ()
-    eligibility: str = catalogue.ELIGIBLE
+    eligibility: str = ELIGIBLE
     eligibility_notes: tuple[str, ...] = ()  # what blocks or needs checking, as on the Standard page
 
     @property
     def eligible(self) -> bool:
         """Return whether the standard can be applied against for HTQ approval."""
-        return self.eligibility != catalogue.NOT_ELIGIBLE
+        return self.eligibility != NOT_ELIGIBLE
 
     def to_json(self) -> dict:
         """Return a JSON-ready dict (the CLI's --json shape)."""
@@ -488,7 +490,7 @@ class MatchIndex:
     embedder: ContextualEmbedder | None
     vectors: embeddings.StandardVectors | None
     notice: str = ""  # why meaning is not used, when it is not
-    verdicts: list[catalogue.Eligibility] = field(default_factory=list)  # per occupation
+    verdicts: list[Eligibility] = field(default_factory=list)  # per occupation
     position: dict[str, int] = field(default_factory=dict)
     keys: list[str] = field(default_factory=list)  # per occupation: its standard (or its own code)
 
@@ -549,7 +551,7 @@ class MatchIndex:
             model,
             vectors,
             notice,
-            [catalogue.eligibility(o) for o in occupations],
+            [assess_eligibility(o) for o in occupations],
             {o.code: i for i, o in enumerate(occupations)},
             [o.reference or o.code for o in occupations],
         )
@@ -898,9 +900,7 @@ def rank(
                 options=options,
                 passages=_passage_matches(index, i, shown, vecs),
                 eligibility=index.verdicts[i].verdict,
-                eligibility_notes=tuple(
-                    r.text for r in index.verdicts[i].reasons if r.kind in (catalogue.BLOCKS, catalogue.CAUTION)
-                ),
+                eligibility_notes=tuple(r.text for r in index.verdicts[i].reasons if r.kind in (BLOCKS, CAUTION)),
             )
         )
     progression = _progression(index, programme, [g[0] for g in groups[:5]], score)

@@ -20,6 +20,16 @@ SOURCE_KSB_COPIES = "ksb_copies"
 SOURCE_MAP_VOCABULARY = "map_vocabulary"
 SOURCE_INFERRED = "inferred"
 
+# Status names exactly as the sources write them; every module compares against these, never a literal.
+# An occupation's map status (Occupational Maps API `status`):
+APPROVED_OCCUPATION = "Approved occupation"
+WITHOUT_APPRENTICESHIP = "Occupational standard without apprenticeship"
+IN_DEVELOPMENT_OCCUPATION = "Occupational standard in development"
+POTENTIAL_OCCUPATION = "Potential occupational standard"
+# A standard's status (standards API `status`):
+APPROVED_FOR_DELIVERY = "Approved for delivery"
+RETIRED_STATUSES: tuple[str, ...] = ("Retired", "Withdrawn")
+
 
 @dataclass(frozen=True)
 class Htq:

@@ -1,20 +1,19 @@
 """A programme's structure: modules with level, credits, core/optional, outcomes and assessment.
 
 Read from an editable table, pasted text, a programme specification (.docx/.pdf/.txt) or a
-spreadsheet (.xlsx/.csv). Every failure is a ProgrammeError whose message names the problem.
+spreadsheet (.xlsx/.csv, read by htq.documents). Every failure here is a ProgrammeError whose
+message names the problem; a file that cannot be read at all is a DocumentError.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from htq import documents
+from htq.errors import HTQError
 
 # Header names people use for each field (compared lower-case, punctuation ignored).
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
@@ -31,9 +30,6 @@ REQUIRED_COLUMNS = ("title",)
 # HTQs have 6-30 modules and a few hundred outcomes.
 MAX_MODULES = 300
 MAX_OUTCOMES = 3_000
-MAX_SHEET_ROWS = 5_000  # non-empty rows of a module sheet
-MAX_SHEET_COLUMNS = 100  # columns read; any further right are ignored
-MAX_SCANNED_ROWS = 20_000  # rows read at all, empty ones included, before a sheet is refused
 OPTIONAL_WORDS = ("optional", "option", "elective")
 
 _HEADER = re.compile(r"^(?P<code>[A-Z]{2,6}[ -]?\d{2,5}[A-Z]?)\b[\s:.\-–—]*(?P<title>.*)$")
@@ -43,7 +39,7 @@ _LEVEL = re.compile(r"\blevel\s*([3-7])\b", re.I)
 _BULLET = re.compile(r"^\s*(?:[-•*·▪●◦]|\d{1,2}[.)]|LO\s*\d+[.:)]?|[a-z][.)])\s*", re.I)
 
 
-class ProgrammeError(ValueError):
+class ProgrammeError(HTQError):
     """A programme structure cannot be read; the message is meant for the user."""
 
 
@@ -205,76 +201,6 @@ def modules_from_text(text: str) -> list[Module]:
     return check_size(modules, "The text")
 
 
-def _rows_from_csv(blob: bytes, name: str) -> list[dict[str, str]]:
-    text = documents.decode_text(blob)
-    if text is None:
-        raise ProgrammeError(f"{name} is not readable text; save the sheet as CSV UTF-8 or .xlsx.")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = []
-    try:
-        for row in csv.DictReader(io.StringIO(text), dialect=dialect):
-            rows.append(row)
-            if len(rows) > MAX_SHEET_ROWS:
-                raise ProgrammeError(f"{name} has more than {MAX_SHEET_ROWS:,} rows, the most this tool reads.")
-    except csv.Error as exc:
-        raise ProgrammeError(f"{name} is not a readable CSV file: {exc}.") from exc
-    return rows
-
-
-def sheet_rows(blob: bytes, filename: str, sheet: str | None = None) -> list[dict[str, object]]:
-    """Return the rows of a .csv file or of one sheet of an .xlsx workbook (the first by default)."""
-    name = f"“{Path(filename).name}”"
-    if filename.lower().endswith(".csv"):
-        return _rows_from_csv(blob, name)
-    if blob.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise ProgrammeError(
-            f"{name} is password-protected or an old .xls workbook; save it as .xlsx without a password."
-        )
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(blob), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zipfile, KeyError, InvalidFileException and more on bad files
-        raise ProgrammeError(f"{name} is not a readable .xlsx workbook (it may be damaged): {exc}.") from exc
-    if sheet is not None and sheet not in book.sheetnames:
-        raise ProgrammeError(f"{name} has no sheet called “{sheet}” (it has: {', '.join(book.sheetnames)}).")
-    ws = book[sheet] if sheet else book.worksheets[0]
-    try:
-        rows = _bounded_rows(ws, name)
-    finally:
-        book.close()
-    if not rows:
-        raise ProgrammeError(f"{name} (sheet “{ws.title}”) is empty.")
-    header = [str(h).strip() if h is not None else "" for h in rows[0]]
-    return [{header[i]: ("" if v is None else v) for i, v in enumerate(r) if i < len(header)} for r in rows[1:]]
-
-
-def _bounded_rows(ws: Any, name: str) -> list[list[object]]:
-    """Return a read-only worksheet's non-empty rows, reading at most MAX_SHEET_COLUMNS columns and
-    MAX_SCANNED_ROWS rows: a sheet whose declared size is a million rows by 16,384 columns (one stray
-    cell at XFD1048576) is refused in a fraction of a second instead of filling memory."""
-    rows: list[list[object]] = []
-    declared = ws.max_row or 0  # the sheet's own dimension, when it states one: refuse without reading
-    for scanned, values in enumerate(ws.iter_rows(max_col=MAX_SHEET_COLUMNS, values_only=True), start=1):
-        if scanned > MAX_SCANNED_ROWS or declared > MAX_SCANNED_ROWS:
-            raise ProgrammeError(
-                f"{name} (sheet “{ws.title}”) runs to row {ws.max_row:,}; this tool reads at most "
-                f"{MAX_SCANNED_ROWS:,} rows. Delete the unused rows below the table, or copy the "
-                "table into a new sheet."
-            )
-        if any(v not in (None, "") for v in values):
-            rows.append(list(values))
-            if len(rows) > MAX_SHEET_ROWS + 1:
-                raise ProgrammeError(
-                    f"{name} (sheet “{ws.title}”) has more than {MAX_SHEET_ROWS:,} rows of data, "
-                    "the most this tool reads."
-                )
-    return rows
-
-
 def _from_docx_tables(doc: documents.Document) -> list[Module]:
     for table in doc.tables:
         if len(table) < 2:
@@ -294,16 +220,11 @@ def read_structure(blob: bytes, filename: str) -> Structure:
     """Return the programme structure in an uploaded file (.xlsx, .csv, .docx, .pdf, .txt, .md)."""
     name = f"“{Path(filename).name}”"
     suffix = Path(filename).suffix.lower()
-    if suffix in (".xlsx", ".csv"):
-        if len(blob) > documents.MAX_BYTES:
-            raise ProgrammeError(f"{name} is larger than {documents.MAX_BYTES // 1024 // 1024} MB.")
-        return Structure("", tuple(modules_from_rows(sheet_rows(blob, filename), name)))
-    try:
-        doc = documents.read_bytes(blob, filename)
-    except documents.DocumentError as exc:
-        raise ProgrammeError(
-            str(exc).replace("upload .txt, .md, .docx or .pdf", "upload .xlsx, .csv, .docx, .pdf or .txt")
-        ) from exc
+    if suffix in documents.SHEET_SUFFIXES:
+        return Structure("", tuple(modules_from_rows(documents.sheet_rows(blob, filename), name)))
+    if suffix not in documents.SUFFIXES:
+        raise ProgrammeError(f"{name} is a {suffix or 'suffix-less'} file; upload .xlsx, .csv, .docx, .pdf or .txt.")
+    doc = documents.read_bytes(blob, filename)
     modules = _from_docx_tables(doc) or modules_from_text(doc.text)
     if not modules:
         raise ProgrammeError(

@@ -27,7 +27,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from htq.model import KSB_KINDS, LEVELS, Occupation, Route, StandardContent
+from htq.errors import HTQError
+from htq.model import KSB_KINDS, LEVELS, SOURCE_MAPS_API, SOURCE_STANDARDS_API, Occupation, Route, StandardContent
 
 SCHEMA_VERSION = 1
 CURRENT_FILE = "CURRENT"
@@ -41,7 +42,7 @@ OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/versi
 _REQUIRED_OCCUPATION_FIELDS = {"code": str, "title": str, "level": int, "status": str}
 
 
-class SnapshotError(Exception):
+class SnapshotError(HTQError):
     """A snapshot cannot be loaded or written; the message names the file and the problem."""
 
 
@@ -107,7 +108,7 @@ def counts(data: SnapshotData) -> dict[str, Any]:
     return {
         "occupations": len(occ),
         "by_level": {str(level): n for level, n in sorted(Counter(o.level for o in occ).items())},
-        "full_records": sum(1 for o in occ if o.sources.get("code") == "maps_api"),
+        "full_records": sum(1 for o in occ if o.sources.get("code") == SOURCE_MAPS_API),
         "with_reference": sum(1 for o in occ if o.reference),
         "routes": len(data.routes),
         "pathways": sum(len(r.pathways) for r in data.routes),
@@ -117,7 +118,9 @@ def counts(data: SnapshotData) -> dict[str, Any]:
         "standards_with_ksbs": sum(1 for c in data.content.values() if c.ksbs),
         "standards_with_duties": sum(1 for c in data.content.values() if c.duties),
         "standards_with_complete_ksbs": sum(1 for c in data.content.values() if c.complete),
-        "standards_from_api": len({o.reference for o in occ if o.sources.get("standard_status") == "standards_api"}),
+        "standards_from_api": len(
+            {o.reference for o in occ if o.sources.get("standard_status") == SOURCE_STANDARDS_API}
+        ),
     }
 
 

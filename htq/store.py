@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from htq.access import CO_EDITOR, OWNER, ROLES, UNDO_DAYS, first_role
-from htq.coverage import Evidence, MappingRow
+from htq.coverage import PROPOSED, Evidence, MappingRow
+from htq.errors import HTQError
 from htq.programme import Module
 from htq.readiness import PROMPT, Answer
 
@@ -85,7 +86,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
 PYTHON_STEPS = {3: "_hash_share_tokens"}  # migration steps that need code, run after the step's SQL
 
 
-class StoreError(Exception):
+class StoreError(HTQError):
     """The store cannot do what was asked; the message is meant for the user."""
 
 
@@ -425,7 +426,7 @@ class Store:
             )
             if same:
                 decided_by, decided_at = before["decided_by"], before["decided_at"]
-            elif r.decision == "Proposed" and r.coverage == r.proposed and not r.notes:
+            elif r.decision == PROPOSED and r.coverage == r.proposed and not r.notes:
                 decided_by, decided_at = "", ""  # untouched proposal: nobody decided anything yet
             else:
                 decided_by, decided_at = by, stamp

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from htq import catalogue
+from htq import catalogue, eligibility
 from panels import standard as standard_panel
 
 snap, df = ui.setup_page("Standard", ":material/description:")
@@ -14,7 +14,7 @@ if occ is None:
     ui.footer()
     st.stop()
 
-verdict = catalogue.eligibility(occ)
+verdict = eligibility.assess(occ)
 content = snap.data.content.get(occ.reference or "")
 
 st.title(occ.title)

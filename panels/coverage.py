@@ -12,6 +12,7 @@ from htq import catalogue, charts, mapping_sheet, snapshot
 from htq import coverage as coverage_module
 from htq import ksbs as ksbs_module
 from htq import programme as programme_module
+from htq.errors import HTQError
 from ui import match_index, plain, snapshot_notes
 
 
@@ -50,7 +51,7 @@ def ksb_lists(snap: snapshot.Snapshot, references: Sequence[str]) -> list[Any]:
                         else ksbs_module.from_text(pasted, ref)
                     )
                     st.rerun()
-                except ksbs_module.KsbError as exc:
+                except HTQError as exc:
                     st.error(str(exc), icon=":material/error:")
     return out
 
@@ -104,7 +105,7 @@ def structure_input() -> list[Any]:
 def _replace_modules(read: Any) -> None:
     try:
         structure = read()
-    except programme_module.ProgrammeError as exc:
+    except HTQError as exc:
         st.error(str(exc), icon=":material/error:")
         return
     st.session_state["cov_base_modules"] = list(structure.modules)
@@ -155,7 +156,7 @@ def _reopen_mapping() -> None:
     sheet = st.session_state.get("cov_import")
     try:
         restored = mapping_sheet.from_xlsx(sheet.getvalue(), sheet.name)
-    except mapping_sheet.SheetError as exc:
+    except HTQError as exc:
         st.session_state["cov_import_error"] = str(exc)
         return
     standards = coverage_module.standards_from_rows(restored.rows)

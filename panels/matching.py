@@ -7,7 +7,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from htq import catalogue, documents, match
+from htq import catalogue, documents, eligibility, match
+from htq.errors import HTQError
 from ui import (
     APP_NAME,
     PAGE,
@@ -31,7 +32,7 @@ def programme_from_form(title: str, text: str, upload: Any) -> documents.Documen
     try:
         doc = documents.read_bytes(upload.getvalue(), upload.name) if upload is not None else None
         typed = documents.from_text(f"{title}\n{text}") if (title.strip() or text.strip()) else None
-    except documents.DocumentError as exc:
+    except HTQError as exc:
         st.error(str(exc), icon=":material/error:")
         return None
     if doc is None and typed is None:
@@ -51,9 +52,9 @@ def programme_from_form(title: str, text: str, upload: Any) -> documents.Documen
 
 
 _VERDICT_BADGE = {
-    catalogue.ELIGIBLE: ":green-badge[HTQ eligible]",
-    catalogue.CHECK_FIRST: ":orange-badge[HTQ eligible – check first]",
-    catalogue.NOT_ELIGIBLE: ":red-badge[cannot be applied against]",
+    eligibility.ELIGIBLE: ":green-badge[HTQ eligible]",
+    eligibility.CHECK_FIRST: ":orange-badge[HTQ eligible – check first]",
+    eligibility.NOT_ELIGIBLE: ":red-badge[cannot be applied against]",
 }
 
 

@@ -8,25 +8,25 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from htq import catalogue, lifecycle, snapshot
+from htq import catalogue, eligibility, lifecycle, snapshot
 from htq import ksbs as ksbs_module
 from ui import PAGE, download_buttons, format_date, plain, recent_changes, search_index
 
 _REASON_ICON = {
-    catalogue.MEETS: ":material/check_circle:",
-    catalogue.CAUTION: ":material/warning:",
-    catalogue.BLOCKS: ":material/block:",
-    catalogue.UNKNOWN: ":material/help:",
+    eligibility.MEETS: ":material/check_circle:",
+    eligibility.CAUTION: ":material/warning:",
+    eligibility.BLOCKS: ":material/block:",
+    eligibility.UNKNOWN: ":material/help:",
 }
 
 
-def eligibility_box(verdict: catalogue.Eligibility) -> None:
+def eligibility_box(verdict: eligibility.Eligibility) -> None:
     """Draw the HTQ eligibility verdict and its reasons."""
     lines = "\n".join(f"- {_REASON_ICON[r.kind]} {plain(r.text)}" for r in verdict.reasons)
     body = f"**HTQ eligibility: {verdict.verdict}**\n\n{lines}"
-    if verdict.verdict == catalogue.ELIGIBLE:
+    if verdict.verdict == eligibility.ELIGIBLE:
         st.success(body, icon=":material/verified:")
-    elif verdict.verdict == catalogue.CHECK_FIRST:
+    elif verdict.verdict == eligibility.CHECK_FIRST:
         st.warning(body, icon=":material/warning:")
     else:
         st.error(body, icon=":material/block:")

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from htq import build, snapshot
+from htq import snapshot
+from htq.ingest import build
 
 from .conftest import FIXTURES, ROOT
 

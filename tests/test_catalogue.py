@@ -5,8 +5,9 @@ from datetime import date
 
 import pytest
 
-from htq import catalogue
-from htq.catalogue import BLOCKS, CAUTION, CHECK_FIRST, ELIGIBLE, NOT_ELIGIBLE, Filters
+from htq import catalogue, eligibility
+from htq.catalogue import Filters
+from htq.eligibility import BLOCKS, CAUTION, CHECK_FIRST, ELIGIBLE, NOT_ELIGIBLE
 
 
 def test_software_developer_route_htqs_and_eligibility(snap, df):
@@ -14,25 +15,25 @@ def test_software_developer_route_htqs_and_eligibility(snap, df):
     assert (occ.code, occ.route, occ.level) == ("OCC0116", "Digital", 4)
     assert len(occ.htqs) == 27
     assert "HTQDZ0006" in {h.code for h in occ.htqs}
-    verdict = catalogue.eligibility(occ)
+    verdict = eligibility.assess(occ)
     assert verdict.verdict == ELIGIBLE
     assert any("27 approved HTQs" in r.text for r in verdict.reasons)
 
 
 def test_regulated_standard_must_be_checked_first(snap):
-    verdict = catalogue.eligibility(snap.occupation("OCC0827"))
+    verdict = eligibility.assess(snap.occupation("OCC0827"))
     assert verdict.verdict == CHECK_FIRST
     assert any(r.kind == CAUTION and "Nursing and Midwifery Council" in r.text for r in verdict.reasons)
 
 
 def test_level_6_standard_is_not_eligible(snap):
-    verdict = catalogue.eligibility(snap.occupation("OCC0781"))  # registered nurse, level 6
+    verdict = eligibility.assess(snap.occupation("OCC0781"))  # registered nurse, level 6
     assert verdict.verdict == NOT_ELIGIBLE
     assert verdict.reasons[0].kind == BLOCKS and "Level 6" in verdict.reasons[0].text
 
 
 def test_potential_occupation_is_not_eligible(snap):
-    verdict = catalogue.eligibility(snap.occupation("OCC1119"))  # tug master, potential
+    verdict = eligibility.assess(snap.occupation("OCC1119"))  # tug master, potential
     assert verdict.verdict == NOT_ELIGIBLE
     assert any("potential occupation" in r.text for r in verdict.reasons)
     assert any("tugboat" in r.text for r in verdict.reasons)
@@ -41,12 +42,12 @@ def test_potential_occupation_is_not_eligible(snap):
 def test_retired_apprenticeship_of_a_standard_without_apprenticeship_stays_eligible(snap):
     occ = snap.occupation("OCC0066")
     assert (occ.status, occ.standard_status) == ("Occupational standard without apprenticeship", "Retired")
-    assert catalogue.eligibility(occ).eligible
+    assert eligibility.assess(occ).eligible
 
 
 def test_retired_standard_of_an_approved_occupation_blocks(snap):
     occ = replace(snap.occupation("OCC0116"), standard_status="Retired")
-    assert catalogue.eligibility(occ).verdict == NOT_ELIGIBLE
+    assert eligibility.assess(occ).verdict == NOT_ELIGIBLE
 
 
 def test_route_cautions(snap):
@@ -55,9 +56,9 @@ def test_route_cautions(snap):
         for o in snap.data.occupations
         if o.route == "Protective services" and o.level == 4 and o.status == "Approved occupation"
     )
-    assert catalogue.eligibility(protective).verdict == CHECK_FIRST
+    assert eligibility.assess(protective).verdict == CHECK_FIRST
     hair = replace(snap.occupation("OCC0116"), route="Hair and beauty")
-    assert any("hair and beauty" in r.text for r in catalogue.eligibility(hair).reasons)
+    assert any("hair and beauty" in r.text for r in eligibility.assess(hair).reasons)
 
 
 def test_headline_figures(df):
@@ -95,8 +96,8 @@ def test_regulated_filter(df, index):
 
 def test_dental_technicians_are_check_first_with_the_sentence_quoted(snap):
     for code in ("OCC1432", "OCC1433"):
-        verdict = catalogue.eligibility(snap.occupation(code))
-        assert verdict.verdict == catalogue.CHECK_FIRST, code
+        verdict = eligibility.assess(snap.occupation(code))
+        assert verdict.verdict == eligibility.CHECK_FIRST, code
         reason = next(r.text for r in verdict.reasons if "statutory regulation" in r.text)
         assert reason.startswith("Check first — statutory regulation") and "General Dental Council (GDC)" in reason
         assert "The occupation summary says: “" in reason and "registered" in reason

@@ -154,7 +154,7 @@ def refreshed_server(tmp_path_factory):
     """The app on a data folder refreshed from the loopback source server (standards API and pages)."""
     import shutil
 
-    from htq import refresh, sources
+    from htq.ingest import refresh, sources
 
     from .source_server import Behaviour, SourceServer, default_pages, standards_fixtures
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from htq import ksbs
+from htq import documents, ksbs
 from htq.ksbs import KsbError
 
 
@@ -44,5 +44,5 @@ def test_text_without_codes_is_refused():
 
 
 def test_corrupt_sheet_file():
-    with pytest.raises(KsbError, match="not a readable .xlsx"):
+    with pytest.raises(documents.SpreadsheetError, match="not a readable .xlsx"):
         ksbs.read_sheet(b"PK\x03\x04 nope", "ksbs.xlsx", "ST0117")

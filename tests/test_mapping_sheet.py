@@ -5,7 +5,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from htq import coverage, embed, mapping_sheet, programme
+from htq import coverage, documents, embed, mapping_sheet, programme
+from htq.errors import HTQError
 from htq.mapping_sheet import SheetError
 
 from .conftest import FIXTURES
@@ -107,7 +108,7 @@ def test_bad_grade_is_named_with_its_row(mapping):
     ],
 )
 def test_unreadable_sheets(blob, name, message):
-    with pytest.raises(SheetError, match=message):
+    with pytest.raises(HTQError, match=message):
         mapping_sheet.from_xlsx(blob, name)
 
 
@@ -116,7 +117,7 @@ def test_a_sheet_without_the_mapping_tab(tmp_path):
 
     from htq.report import table_xlsx
 
-    with pytest.raises(SheetError, match="no sheet called “KSB mapping”"):
+    with pytest.raises(documents.SpreadsheetError, match="no sheet called “KSB mapping”"):
         mapping_sheet.from_xlsx(table_xlsx(pd.DataFrame({"a": [1]}), "Other", {}), "other.xlsx")
 
 

@@ -351,7 +351,7 @@ CHANGED = "pages/6_What_changed.py"
 @pytest.fixture
 def refreshed(data_copy, snap, monkeypatch):
     """A data folder holding the shipped snapshot and a refresh from the loopback server on top of it."""
-    from htq import refresh, sources
+    from htq.ingest import refresh, sources
 
     from .source_server import Behaviour, SourceServer, default_pages, standards_fixtures
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from htq import parse
+from htq.ingest import parse
 from htq.model import RegulationDetail
 
 from .conftest import FIXTURES

@@ -8,7 +8,8 @@ from datetime import UTC
 
 import pytest
 
-from htq import changes, refresh, snapshot, sources
+from htq import changes, snapshot
+from htq.ingest import refresh, sources
 
 from .conftest import ROOT
 from .source_server import API_KEY, Behaviour, SourceServer, default_pages, maps_records, standards_fixtures

@@ -15,7 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from htq import parse
+from htq.errors import HTQError
+from htq.ingest import parse
 from htq.model import (
     LEVELS,
     SOURCE_INFERRED,
@@ -95,7 +96,7 @@ HARVEST_SOURCES: dict[str, dict[str, str]] = {
 }
 
 
-class HarvestError(ValueError):
+class HarvestError(HTQError):
     """The harvested source folder is missing a file or holds one that cannot be read."""
 
 

@@ -1,6 +1,6 @@
 """Refresh the snapshot from the live Skills England sources, safely.
 
-Fetch (htq.sources) -> parse (htq.parse, the same parser the shipped snapshot was built with) ->
+Fetch (htq.ingest.sources) -> parse (htq.ingest.parse, the same parser the shipped snapshot was built with) ->
 merge onto the current snapshot -> check that nothing collapsed -> write a new snapshot
 atomically and make it current (htq.snapshot). Any failure raises RefreshError before the
 switch, so the previous snapshot stays intact and in use.
@@ -15,7 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from htq import changes, embeddings, parse, snapshot, sources
+from htq import changes, embeddings, snapshot
+from htq.errors import HTQError
+from htq.ingest import parse, sources
 from htq.model import (
     SOURCE_MAPS_API,
     SOURCE_STANDARD_PAGE,
@@ -50,7 +52,7 @@ LIVE_SOURCES = {
 }
 
 
-class RefreshError(Exception):
+class RefreshError(HTQError):
     """The refresh failed; the message says what failed. The previous snapshot is still in use."""
 
 

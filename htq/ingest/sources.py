@@ -22,6 +22,7 @@ import requests
 import urllib3
 
 from htq import __version__
+from htq.errors import HTQError
 
 MAPS_API = "https://occupational-maps-api.skillsengland.education.gov.uk"
 STANDARDS_API = "https://skillsengland.education.gov.uk"
@@ -36,7 +37,7 @@ MAX_BODY_BYTES = 200 * 1024 * 1024  # the whole standards listing is tens of MB;
 CHUNK_BYTES = 64 * 1024
 
 
-class FetchError(Exception):
+class FetchError(HTQError):
     """A source could not be fetched or read; the message names the URL and the reason."""
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
+from htq.errors import HTQError
 from htq.model import (
     KSB_PREFIX,
     SOURCE_INFERRED,
@@ -26,7 +27,7 @@ PRODUCT_HTQ = 2
 _CODE = re.compile(r"^OCC\d{4}[A-Z]?$")
 
 
-class ParseError(ValueError):
+class ParseError(HTQError):
     """A source document does not have the shape the parser expects."""
 
 
