@@ -125,7 +125,6 @@ def setup_page(
     return snap, df
 
 
-# ---- Sign-in --------------------------------------------------------------------------------
 # With an [auth] section in .streamlit/secrets.toml (Streamlit's own OIDC sign-in, st.login), every
 # page but the committee view a share link opens asks people to sign in. Without it the app runs
 # in single-user local mode and serves only this computer unless HTQ_ALLOW_OPEN=1 says otherwise.

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from htq import eligibility, lifecycle
-from htq.model import HTQ_LEVELS, LEVELS, SOURCE_MAPS_API, Occupation, StandardContent
+from htq.model import HTQ_LEVELS, LEVELS, Occupation, StandardContent
 from htq.snapshot import Snapshot
 from htq.text import FieldIndex, FieldSpec, terms
 
@@ -63,20 +63,17 @@ def frame(snapshot: Snapshot) -> pd.DataFrame:
                 "route_order": route_order.get(occ.route, 99),
                 "pathway": occ.pathway,
                 "cluster": occ.cluster,
-                "soc2020": f"{occ.soc2020_code} {occ.soc2020_title or ''}".strip() if occ.soc2020_code else None,
                 "keywords": ", ".join(occ.keywords),
                 "job_titles": ", ".join(occ.job_titles),
                 "overview": occ.overview,
                 "summary": occ.summary,
                 "htqs": len(occ.htqs),
-                "htq_titles": "; ".join(h.title for h in occ.htqs),
                 "regulated": "Yes" if occ.regulated else ("No" if occ.regulated is False else "Unknown"),
                 "regulated_body": occ.regulated_body,
                 "map_url": map_url(occ.code),
                 "standard_url": occ.standard_url or STANDARD_PAGE_UNKNOWN,
                 "eligibility": verdict.verdict,
                 "htq_eligible": verdict.eligible,
-                "full_record": occ.sources.get("code") == SOURCE_MAPS_API,
             }
         )
     return pd.DataFrame(rows)

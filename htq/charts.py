@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from htq.catalogue import CHECK_FIRST, ELIGIBLE, NOT_ELIGIBLE
+from htq.eligibility import CHECK_FIRST, ELIGIBLE, NOT_ELIGIBLE
 
 LEVEL_COLOURS = {
     "Level 2": "#d2e3f3",

@@ -127,7 +127,7 @@ def grade(score: float) -> str:
     return FULL if score >= FULL_AT else PARTIAL if score >= PARTIAL_AT else NONE
 
 
-def confidence(score: float) -> str:
+def proposal_confidence(score: float) -> str:
     """Return how sure a proposal is: its distance from the nearest grade threshold."""
     distance = min(abs(score - FULL_AT), abs(score - PARTIAL_AT))
     return "high" if distance >= 0.1 else "medium" if distance >= 0.05 else "low"
@@ -167,7 +167,7 @@ def propose(
                 proposed,
                 evidence,
                 round(best, 3),
-                confidence(best),
+                proposal_confidence(best),
             )
         )
     codes = [m.code for m in modules]

@@ -11,7 +11,6 @@ from htq.model import KSB_PREFIX, Ksb, StandardContent
 
 CODE_COLUMNS = ("code", "ksb", "ksb code", "ref", "reference", "id")
 TEXT_COLUMNS = ("statement", "text", "description", "ksb statement", "detail", "knowledge skill or behaviour")
-TYPE_COLUMNS = ("type", "kind", "category")
 _CODE = re.compile(r"^\s*([KSB])\s*(\d{1,3})\b\s*[:.\-–—)]?\s*(.*)$", re.I)
 
 

@@ -236,8 +236,8 @@ class Programme:
 
 
 @dataclass(frozen=True)
-class Evidence:
-    """Programme words that matched one part of a standard."""
+class SharedWords:
+    """Programme words that matched one part of a standard (one reason a standard ranks where it does)."""
 
     field: str
     terms: tuple[str, ...]
@@ -286,7 +286,7 @@ class Candidate:
     score: float
     confidence: str
     level_fit: str
-    reasons: tuple[Evidence, ...] = ()
+    reasons: tuple[SharedWords, ...] = ()
     precedents: tuple[Precedent, ...] = ()
     lexical: float = 0.0
     semantic: float = 0.0
@@ -660,7 +660,7 @@ def level_fit(programme_level: int | None, standard_level: int) -> str:
     return f"level {programme_level} programme, level {standard_level} standard: outside the HTQ rules"
 
 
-def confidence(lead: float, best_cosine: float | None) -> str:
+def candidate_confidence(lead: float, best_cosine: float | None) -> str:
     """Return the confidence band of a first candidate from its lead over the next standard and,
     where the model ran, how close in meaning its best passage is (bench/match_quality.py)."""
     close = best_cosine is None or best_cosine >= MIN_COSINE
@@ -790,7 +790,7 @@ def _excerpt(text: str, limit: int = 240) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def _reasons(index: MatchIndex, i: int, query: set[str], forms: dict[str, str]) -> tuple[Evidence, ...]:
+def _reasons(index: MatchIndex, i: int, query: set[str], forms: dict[str, str]) -> tuple[SharedWords, ...]:
     out = []
     for f in FIELD_WEIGHTS:
         hits = [
@@ -799,7 +799,7 @@ def _reasons(index: MatchIndex, i: int, query: set[str], forms: dict[str, str]) 
             if t in index.distinctive and t not in GENERIC_WORDS
         ]
         if hits:
-            out.append(Evidence(FIELD_LABELS[f], tuple(dict.fromkeys(forms.get(t, t) for t in hits))[:8]))
+            out.append(SharedWords(FIELD_LABELS[f], tuple(dict.fromkeys(forms.get(t, t) for t in hits))[:8]))
     return tuple(out)
 
 
@@ -890,7 +890,9 @@ def rank(
                 route=occ.route,
                 score=float(score[i]),
                 # Bands were calibrated on first candidates; a later one has no lead, so it is at most "low".
-                confidence=confidence(lead if r == 0 else 0.0, None if best_cos is None else float(best_cos[i])),
+                confidence=candidate_confidence(
+                    lead if r == 0 else 0.0, None if best_cos is None else float(best_cos[i])
+                ),
                 level_fit=level_fit(level, occ.level),
                 reasons=_reasons(index, i, qset, forms),
                 precedents=tuple(p for p in found if codes & set(p.occupations))[:3],

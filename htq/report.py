@@ -71,8 +71,6 @@ def table_xlsx(df: pd.DataFrame, title: str, notes: dict[str, str]) -> bytes:
     return write_workbook({title or "Table": df, "About": about})
 
 
-# ---- Committee report ---------------------------------------------------------------------------
-
 _CSS = """
 body{font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.4}
 h1{font-size:1.8rem;margin-bottom:.2rem}h2{font-size:1.3rem;margin-top:2rem;border-bottom:2px solid #1d70b8}

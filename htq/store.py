@@ -327,8 +327,6 @@ class Store:
             if not _HEX64.match(row["token"]):
                 self._run(conn, "UPDATE shares SET token = ? WHERE token = ?", [token_hash(row["token"]), row["token"]])
 
-    # ---- programmes --------------------------------------------------------------------------
-
     def create(
         self, programme: SavedProgramme, by: str, now: datetime | None = None, owner: str = ""
     ) -> SavedProgramme:
@@ -584,8 +582,6 @@ class Store:
                 [programme_id, _undo_cutoff(now)],
             )
 
-    # ---- people: members of the installation and each programme's owner and editors ---------
-
     def people(self, programme_id: str) -> dict[str, str]:
         """Return e-mail -> part ('owner' or 'editor') for a programme."""
         with self._connect(write=False) as conn:
@@ -645,8 +641,6 @@ class Store:
                 [email, name.strip(), role, now_text(now), "first sign-in"],
             )
             return role
-
-    # ---- share links ------------------------------------------------------------------------
 
     def share(
         self,

@@ -237,11 +237,11 @@ class FieldIndex:
         """Return the inverse document frequency of a stemmed term (0 when unseen)."""
         return self._idf.get(term, 0.0)
 
-    def scores(self, query_terms: Iterable[str], weights: Mapping[str, float] | None = None) -> np.ndarray:
+    def scores(self, query_terms: Iterable[str]) -> np.ndarray:
         """Return the BM25F score of every document for the given stemmed query terms.
 
         A term repeated in the query counts once per occurrence, damped by a square root so a
-        long programme text does not drown in its most repeated word; `weights` scales terms.
+        long programme text does not drown in its most repeated word.
         """
         out = np.zeros(self.n_docs, dtype=np.float64)
         counts = Counter(query_terms)
@@ -250,7 +250,7 @@ class FieldIndex:
             if posting is None:
                 continue
             ids, sat = posting
-            w = math.sqrt(qtf) * (weights.get(term, 1.0) if weights else 1.0)
+            w = math.sqrt(qtf)
             np.add.at(out, ids, w * self._idf[term] * sat)
         return out
 
@@ -272,7 +272,3 @@ class FieldIndex:
             if hit:
                 out[f] = sorted(hit, key=lambda t: (-self._idf.get(t, 0.0), t))
         return out
-
-    def doc_terms(self, doc: int, field: str) -> Counter[str]:
-        """Return the stemmed term counts of one field of one document."""
-        return self._field_terms[doc][field]

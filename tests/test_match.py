@@ -128,8 +128,6 @@ def test_candidates_frame_has_one_row_per_candidate(index):
     assert len(table) == 7 and table.iloc[0]["Standard"] == "ST0116"
 
 
-# --- the contextual matcher: what the issue on real programme text asked for ---------------------
-
 ADULT_CARE = (
     "For people who lead adult social care: leading care teams, person-centred practice, safeguarding "
     "adults, managing resources, and working with health partners as a deputy or registered manager."
@@ -259,11 +257,11 @@ def test_words_in_common_leave_out_words_every_standard_uses(index):
 
 
 def test_confidence_bands_follow_the_lead_and_are_explained():
-    assert match.confidence(match.HIGH_LEAD, 0.5) == match.HIGH
-    assert match.confidence(match.HIGH_LEAD - 0.001, 0.5) == match.MEDIUM
-    assert match.confidence(match.MEDIUM_LEAD - 0.001, 0.5) == match.LOW
-    assert match.confidence(0.5, match.MIN_COSINE - 0.01) == match.LOW  # nothing close in meaning
-    assert match.confidence(0.5, None) == match.HIGH  # words alone: the lead decides
+    assert match.candidate_confidence(match.HIGH_LEAD, 0.5) == match.HIGH
+    assert match.candidate_confidence(match.HIGH_LEAD - 0.001, 0.5) == match.MEDIUM
+    assert match.candidate_confidence(match.MEDIUM_LEAD - 0.001, 0.5) == match.LOW
+    assert match.candidate_confidence(0.5, match.MIN_COSINE - 0.01) == match.LOW  # nothing close in meaning
+    assert match.candidate_confidence(0.5, None) == match.HIGH  # words alone: the lead decides
     for band in (match.HIGH, match.MEDIUM, match.LOW):
         right, n = match.BAND_RECORD[band]
         assert f"right {right} times in {n}" in match.confidence_words(band)

@@ -288,9 +288,6 @@ def map_vocabulary(turtle: str) -> tuple[dict[int, tuple[str, int]], dict[int, t
     return members(seom.Pathway), members(seom.Cluster)
 
 
-# ---- Apprenticeship standards API and standard pages ------------------------------------------
-
-
 def json_field(raw: dict[str, Any], *names: str) -> Any:
     """Return the first of `names` present in a JSON object, matching keys case-insensitively."""
     lowered = {k.lower(): v for k, v in raw.items()}
