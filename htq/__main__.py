@@ -49,6 +49,23 @@ def _read_programme(source: str):
     return documents.read_path(Path(source))
 
 
+def _route_named(snap: snapshot.Snapshot, name: str | None) -> str | None:
+    """Return the route a --route value names (any case), None for none; UsageError if unknown."""
+    if not name:
+        return None
+    routes = {r.name.lower(): r.name for r in snap.data.routes}
+    route = routes.get(name.strip().lower())
+    if route is None:
+        raise UsageError(f"unknown route '{name}'; routes are: {', '.join(sorted(routes.values()))}")
+    return route
+
+
+def _note(*notices: str) -> None:
+    for notice in notices:
+        if notice:
+            print(f"note: {notice}", file=sys.stderr)
+
+
 def _match(args: argparse.Namespace) -> int:
     import json
 
@@ -58,17 +75,10 @@ def _match(args: argparse.Namespace) -> int:
         raise UsageError("--top must be 1 or more")
     doc = _read_programme(args.source)
     snap = snapshot.load(Path(args.data_dir) if args.data_dir else None)
-    routes = {r.name.lower(): r.name for r in snap.data.routes}
-    route = None
-    if args.route:
-        route = routes.get(args.route.strip().lower())
-        if route is None:
-            raise UsageError(f"unknown route '{args.route}'; routes are: {', '.join(sorted(routes.values()))}")
-    for warning in doc.warnings:
-        print(f"note: {warning}", file=sys.stderr)
+    route = _route_named(snap, args.route)
+    _note(*doc.warnings)
     index = match.MatchIndex.build(snap)
-    if index.notice:
-        print(f"note: {index.notice}", file=sys.stderr)
+    _note(index.notice or "")
     result = match.rank(
         index,
         match.Programme(doc.title, doc.text, args.level, route),
@@ -76,16 +86,21 @@ def _match(args: argparse.Namespace) -> int:
         precedents=not args.no_precedents,
         eligible_only=not args.all,
     )
-    for warning in result.warnings:
-        print(f"note: {warning}", file=sys.stderr)
+    _note(*result.warnings)
     if args.json:
         print(json.dumps([c.to_json() for c in result.candidates], ensure_ascii=False, indent=2))
         return 0
     level = f"  ·  level {result.level} ({result.level_source})" if result.level else ""
     print(f"Programme: {doc.title or '(untitled)'}  ·  snapshot {snap.date}{level}")
+    _print_candidates(result)
+    return 0
+
+
+def _print_candidates(result) -> None:
+    """The ranked candidates as a table for a terminal, with options, progression and what was left out."""
     if not result.candidates:
         print("No standard matches.")
-        return 0
+        return
     print(f"{'#':>2}  {'Standard':<9} {'Title':<44} {'Lvl':>3}  {'Route':<28} {'Score':>5}  {'Confidence':<10} Why")
     for c in result.candidates:
         why = "; ".join(f"{e.field}: {', '.join(e.terms[:4])}" for e in c.reasons[:2])
@@ -108,7 +123,6 @@ def _match(args: argparse.Namespace) -> int:
             f"\n{result.hidden} standard(s) that cannot be applied against for HTQ approval were left out; "
             "--all lists them, labelled."
         )
-    return 0
 
 
 def _standards_for(snap: snapshot.Snapshot, codes: list[str], ksb_file: str | None) -> list:

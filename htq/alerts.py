@@ -10,7 +10,7 @@ import pandas as pd
 
 from htq import lifecycle
 from htq.changes import REMOVED, REWORDED, ksb_changes
-from htq.model import RETIRED_STATUSES, WITHOUT_APPRENTICESHIP, Ksb, StandardContent
+from htq.model import RETIRED_STATUSES, WITHOUT_APPRENTICESHIP, Ksb, Occupation, StandardContent
 from htq.snapshot import Snapshot
 from htq.store import SavedProgramme
 
@@ -48,6 +48,102 @@ def _mapped(programme: SavedProgramme, reference: str) -> StandardContent | None
     )
 
 
+@dataclass(frozen=True)
+class _Then:
+    """What the programme recorded of one standard, and what the snapshot holds now."""
+
+    ref: str
+    title: str
+    now: Occupation
+    then_version: str | None
+    now_version: str | None
+    then_status: str | None
+    mapped: StandardContent | None
+    current: StandardContent | None
+
+
+def _version_alerts(t: _Then) -> list[Alert]:
+    if t.then_version and t.now_version and t.then_version != t.now_version:
+        return [
+            Alert(
+                t.ref,
+                t.title,
+                NEW_VERSION,
+                f"Mapped against version {t.then_version}; version {t.now_version} is now current.",
+                recheck="Review the new version's KSBs against the programme.",
+            )
+        ]
+    return []
+
+
+def _status_alerts(t: _Then) -> list[Alert]:
+    """Retired (unless the standard stays without an apprenticeship), else in revision, else any change."""
+    now, then_status = t.now, t.then_status
+    if (
+        now.standard_status in RETIRED_STATUSES
+        and then_status not in RETIRED_STATUSES
+        and now.status != WITHOUT_APPRENTICESHIP
+    ):
+        return [
+            Alert(
+                t.ref,
+                t.title,
+                RETIRED,
+                f"{t.ref} is now {now.standard_status.lower()}.",
+                recheck="Find the replacement standard before the next approval or review.",
+            )
+        ]
+    if lifecycle.stage(now) == lifecycle.IN_REVISION and "revision" not in (then_status or "").lower():
+        return [
+            Alert(
+                t.ref,
+                t.title,
+                REVISION,
+                f"{t.ref} is now in revision (status “{now.standard_status}”).",
+                recheck="Follow the revision on the standard's page; its KSBs may change.",
+            )
+        ]
+    if then_status and now.standard_status and then_status != now.standard_status:
+        return [Alert(t.ref, t.title, STATUS, f"Status was “{then_status}”, now “{now.standard_status}”.")]
+    return []
+
+
+def _closing_alerts(t: _Then, today: date | None) -> list[Alert]:
+    closing = lifecycle.closing_note(t.now, t.then_version or t.now_version, today)
+    if not closing:
+        return []
+    return [
+        Alert(
+            t.ref,
+            t.title,
+            CLOSING,
+            f"The version you mapped: {closing}",
+            recheck="Plan the move to the current version before that date.",
+        )
+    ]
+
+
+def _ksb_alerts(t: _Then, covered: dict[tuple[str, str], list[str]]) -> list[Alert]:
+    """One alert per KSB reworded, removed or added since the mapping was made."""
+    out = []
+    for change in ksb_changes(t.mapped, t.current):
+        modules = covered.get((t.ref, change.code), [])
+        affected = (change.code,) if modules else ()
+        if change.change == REWORDED:
+            detail, kind = f"{change.code} now reads: “{change.new}”", KSB_REWORDED
+            recheck = (
+                f"Check that {', '.join(dict.fromkeys(modules)) or 'the mapped modules'} still evidence {change.code}."
+            )
+        elif change.change == REMOVED:
+            detail, kind = f"{change.code} (“{change.old}”) is no longer in the standard.", KSB_REMOVED
+            recheck = "Remove it from the KSB mapping sheet."
+        else:
+            detail, kind, affected = f"New {change.code}: “{change.new}”", KSB_ADDED, (change.code,)
+            recheck = f"Map {change.code} to the modules that cover it, or record a gap."
+        out.append(Alert(t.ref, t.title, kind, detail, affected, recheck))
+    return out
+
+
 def programme_alerts(programme: SavedProgramme, snap: Snapshot, today: date | None = None) -> list[Alert]:
     """Return the alerts for a saved programme against a (usually newer) snapshot."""
     alerts: list[Alert] = []
@@ -58,9 +154,9 @@ def programme_alerts(programme: SavedProgramme, snap: Snapshot, today: date | No
     entries = {s.reference: s for s in programme.shortlist}
     for ref in references:
         occupations = snap.occupations_of(ref)
-        mapped = _mapped(programme, ref)
-        title = occupations[0].title if occupations else (entries[ref].title if ref in entries else ref)
+        entry = entries.get(ref)
         if not occupations:
+            title = entry.title if entry else ref
             alerts.append(
                 Alert(
                     ref,
@@ -72,95 +168,19 @@ def programme_alerts(programme: SavedProgramme, snap: Snapshot, today: date | No
             )
             continue
         now = occupations[0]
-        then_version = (
-            mapped.version if mapped and mapped.version else (entries[ref].version if ref in entries else None)
-        )
+        mapped = _mapped(programme, ref)
         current = snap.data.content.get(ref)
-        now_version = (current.version if current and current.version else None) or now.version
-        if then_version and now_version and then_version != now_version:
-            alerts.append(
-                Alert(
-                    ref,
-                    title,
-                    NEW_VERSION,
-                    f"Mapped against version {then_version}; version {now_version} is now current.",
-                    recheck="Review the new version's KSBs against the programme.",
-                )
-            )
-        then_status = entries[ref].status if ref in entries else None
-        if (
-            now.standard_status in RETIRED_STATUSES
-            and then_status not in RETIRED_STATUSES
-            and now.status != WITHOUT_APPRENTICESHIP
-        ):
-            alerts.append(
-                Alert(
-                    ref,
-                    title,
-                    RETIRED,
-                    f"{ref} is now {now.standard_status.lower()}.",
-                    recheck="Find the replacement standard before the next approval or review.",
-                )
-            )
-        elif lifecycle.stage(now) == lifecycle.IN_REVISION and "revision" not in (then_status or "").lower():
-            alerts.append(
-                Alert(
-                    ref,
-                    title,
-                    REVISION,
-                    f"{ref} is now in revision (status “{now.standard_status}”).",
-                    recheck="Follow the revision on the standard's page; its KSBs may change.",
-                )
-            )
-        elif then_status and now.standard_status and then_status != now.standard_status:
-            alerts.append(Alert(ref, title, STATUS, f"Status was “{then_status}”, now “{now.standard_status}”."))
-        closing = lifecycle.closing_note(now, then_version or now_version, today)
-        if closing:
-            alerts.append(
-                Alert(
-                    ref,
-                    title,
-                    CLOSING,
-                    f"The version you mapped: {closing}",
-                    recheck="Plan the move to the current version before that date.",
-                )
-            )
-        for change in ksb_changes(mapped, current):
-            modules = covered.get((ref, change.code), [])
-            if change.change == REWORDED:
-                alerts.append(
-                    Alert(
-                        ref,
-                        title,
-                        KSB_REWORDED,
-                        f"{change.code} now reads: “{change.new}”",
-                        (change.code,) if modules else (),
-                        f"Check that {', '.join(dict.fromkeys(modules)) or 'the mapped modules'} still "
-                        f"evidence {change.code}.",
-                    )
-                )
-            elif change.change == REMOVED:
-                alerts.append(
-                    Alert(
-                        ref,
-                        title,
-                        KSB_REMOVED,
-                        f"{change.code} (“{change.old}”) is no longer in the standard.",
-                        (change.code,) if modules else (),
-                        "Remove it from the KSB mapping sheet.",
-                    )
-                )
-            else:
-                alerts.append(
-                    Alert(
-                        ref,
-                        title,
-                        KSB_ADDED,
-                        f"New {change.code}: “{change.new}”",
-                        (change.code,),
-                        f"Map {change.code} to the modules that cover it, or record a gap.",
-                    )
-                )
+        t = _Then(
+            ref=ref,
+            title=now.title,
+            now=now,
+            then_version=(mapped.version if mapped and mapped.version else None) or (entry.version if entry else None),
+            now_version=(current.version if current and current.version else None) or now.version,
+            then_status=entry.status if entry else None,
+            mapped=mapped,
+            current=current,
+        )
+        alerts += _version_alerts(t) + _status_alerts(t) + _closing_alerts(t, today) + _ksb_alerts(t, covered)
     return alerts
 
 

@@ -110,50 +110,57 @@ class Filters:
     query: str = ""
 
 
+def _filter_mask(df: pd.DataFrame, filters: Filters) -> np.ndarray:
+    """Return which rows pass every filter but the search query (one boolean per row)."""
+    mask = np.ones(len(df), dtype=bool)
+
+    def keep(condition: pd.Series) -> None:
+        nonlocal mask
+        mask &= condition.fillna(False).to_numpy(dtype=bool)  # an unknown value never passes a filter
+
+    for column, chosen in (("route", filters.routes), ("level", filters.levels), ("status", filters.statuses)):
+        if chosen:
+            keep(df[column].isin(chosen))
+    if filters.eligible_only:
+        keep(df["htq_eligible"])
+    if filters.has_htqs:
+        keep(df["htqs"] > 0)
+    if filters.regulated in REGULATED_VALUES:
+        keep(df["regulated"] == REGULATED_VALUES[filters.regulated])
+    if filters.date_from is not None:
+        keep(df["status_date"] >= pd.Timestamp(filters.date_from))
+    if filters.date_to is not None:
+        keep(df["status_date"] <= pd.Timestamp(filters.date_to))
+    if filters.revision_or_retired:
+        keep(df["stage"].isin(lifecycle.REVISION_OR_RETIRED))
+    if filters.not_updated_since is not None:  # standards with no known date are left out, and counted apart
+        keep(df["last_updated"] < pd.Timestamp(year=filters.not_updated_since, month=1, day=1))
+    return mask
+
+
+REGULATED_VALUES = {"yes": "Yes", "unknown": "Unknown"}  # Filters.regulated → the frame's "regulated" value
+
+
 def apply_filters(df: pd.DataFrame, filters: Filters, index: FieldIndex | None = None) -> pd.DataFrame:
     """Return the rows that pass every filter; with a query, ranked by relevance (best first)."""
-    mask = np.ones(len(df), dtype=bool)
-    if filters.routes:
-        mask &= df["route"].isin(filters.routes).to_numpy()
-    if filters.levels:
-        mask &= df["level"].isin(filters.levels).to_numpy()
-    if filters.statuses:
-        mask &= df["status"].isin(filters.statuses).to_numpy()
-    if filters.eligible_only:
-        mask &= df["htq_eligible"].to_numpy()
-    if filters.has_htqs:
-        mask &= (df["htqs"] > 0).to_numpy()
-    if filters.regulated == "yes":
-        mask &= (df["regulated"] == "Yes").to_numpy()
-    elif filters.regulated == "unknown":
-        mask &= (df["regulated"] == "Unknown").to_numpy()
-    if filters.date_from is not None:
-        mask &= (df["status_date"] >= pd.Timestamp(filters.date_from)).fillna(False).to_numpy(dtype=bool)
-    if filters.date_to is not None:
-        mask &= (df["status_date"] <= pd.Timestamp(filters.date_to)).fillna(False).to_numpy(dtype=bool)
-    if filters.revision_or_retired:
-        mask &= df["stage"].isin(lifecycle.REVISION_OR_RETIRED).to_numpy()
-    if filters.not_updated_since is not None:  # standards with no known date are left out, and counted apart
-        before = df["last_updated"] < pd.Timestamp(year=filters.not_updated_since, month=1, day=1)
-        mask &= before.fillna(False).to_numpy(dtype=bool)
-
+    mask = _filter_mask(df, filters)
     query = filters.query.strip()
     code = normalise_code(query)
     if code:
         mask &= (df["code" if code.startswith("OCC") else "reference"] == code).to_numpy()
         return df[mask].assign(relevance=1.0).sort_values(["level", "code"], kind="stable")
-    if query:
-        if index is None:
-            index = search_index(df)
-        scores = index.scores(terms(query))
-        if index.n_docs != len(df):
-            raise ValueError("the search index was built for a different table")
-        mask &= scores > 0
-        out = df[mask].assign(relevance=scores[mask])
-        top = out["relevance"].max() if len(out) else 1.0
-        out = out.assign(relevance=(out["relevance"] / top).round(3))
-        return out.sort_values(["relevance", "level", "title"], ascending=[False, True, True], kind="stable")
-    return df[mask].sort_values(["route_order", "level", "title"], kind="stable")
+    if not query:
+        return df[mask].sort_values(["route_order", "level", "title"], kind="stable")
+    if index is None:
+        index = search_index(df)
+    scores = index.scores(terms(query))
+    if index.n_docs != len(df):
+        raise ValueError("the search index was built for a different table")
+    mask &= scores > 0
+    out = df[mask].assign(relevance=scores[mask])
+    top = out["relevance"].max() if len(out) else 1.0
+    out = out.assign(relevance=(out["relevance"] / top).round(3))
+    return out.sort_values(["relevance", "level", "title"], ascending=[False, True, True], kind="stable")
 
 
 def normalise_code(text: str) -> str | None:

@@ -347,6 +347,11 @@ def _covering_modules(rows: Sequence[MappingRow]) -> dict[tuple[str, str], set[s
     return out
 
 
+EVERY_KSB = "Every KSB covered or justified"
+EVERY_CHOICE = "Core plus every choice of options covers the standard"
+MODULE_LEVELS = "Module levels fit the standard"
+
+
 def check_criteria(
     rows: Sequence[MappingRow],
     modules: Sequence[Module],
@@ -359,149 +364,124 @@ def check_criteria(
     `partial_lists` names standards whose KSB list is known to be partial: their coverage is never
     shown as complete.
     """
-    checks = []
+    return [
+        check_every_ksb(rows, partial_lists),
+        check_every_choice(rows, modules, options_to_choose),
+        check_module_levels(rows, modules, standard_levels),
+    ]
+
+
+def _ksb_list(rows: Sequence[MappingRow], limit: int = 15) -> str:
+    return ", ".join(f"{r.standard} {r.code}" for r in rows[:limit])
+
+
+def check_every_ksb(rows: Sequence[MappingRow], partial_lists: Iterable[str] = ()) -> Check:
+    """Every KSB covered, or partly covered with a reason; never confirmed while a list is partial or
+    rows are still the tool's proposals."""
     uncovered = [r for r in rows if r.coverage == NONE]
     unjustified = [r for r in rows if needs_justification(r)]
     pending = [r for r in rows if not is_reviewed(r)]
     partial = sorted({r.standard for r in rows} & set(partial_lists))
     if partial and not uncovered:
-        checks.append(
-            Check(
-                "Every KSB covered or justified",
-                "warn",
-                f"Cannot be confirmed: the KSB list of {', '.join(partial)} is partial, so KSBs missing "
-                "from it are not checked. Import the full list from the standard's page.",
-            )
+        return Check(
+            EVERY_KSB,
+            "warn",
+            f"Cannot be confirmed: the KSB list of {', '.join(partial)} is partial, so KSBs missing "
+            "from it are not checked. Import the full list from the standard's page.",
         )
-    elif not rows:
-        checks.append(Check("Every KSB covered or justified", "n/a", "No KSBs to check."))
-    elif uncovered:
-        checks.append(
-            Check(
-                "Every KSB covered or justified",
-                "fail",
-                f"{len(uncovered)} KSB(s) not covered: " + ", ".join(f"{r.standard} {r.code}" for r in uncovered[:15]),
-            )
+    if not rows:
+        return Check(EVERY_KSB, "n/a", "No KSBs to check.")
+    if uncovered:
+        return Check(EVERY_KSB, "fail", f"{len(uncovered)} KSB(s) not covered: " + _ksb_list(uncovered))
+    if unjustified:
+        return Check(
+            EVERY_KSB,
+            "warn",
+            f"{len(unjustified)} partial KSB(s) need a note saying why partial coverage is acceptable "
+            "(e.g. better delivered in the workplace): " + _ksb_list(unjustified),
         )
-    elif unjustified:
-        checks.append(
-            Check(
-                "Every KSB covered or justified",
-                "warn",
-                f"{len(unjustified)} partial KSB(s) need a note saying why partial coverage is acceptable "
-                "(e.g. better delivered in the workplace): "
-                + ", ".join(f"{r.standard} {r.code}" for r in unjustified[:15]),
-            )
+    if pending:
+        return Check(
+            EVERY_KSB,
+            "warn",
+            f"Cannot be confirmed yet: {len(pending)} of {len(rows)} KSB(s) are still the tool's "
+            "proposals. Accept, change or reject each one.",
         )
-    elif pending:
-        checks.append(
-            Check(
-                "Every KSB covered or justified",
-                "warn",
-                f"Cannot be confirmed yet: {len(pending)} of {len(rows)} KSB(s) are still the tool's "
-                "proposals. Accept, change or reject each one.",
-            )
-        )
-    else:
-        checks.append(
-            Check(
-                "Every KSB covered or justified",
-                "pass",
-                f"All {len(rows)} KSBs are reviewed and covered in full, or in part with a reason.",
-            )
-        )
+    return Check(EVERY_KSB, "pass", f"All {len(rows)} KSBs are reviewed and covered in full, or in part with a reason.")
 
+
+def check_every_choice(rows: Sequence[MappingRow], modules: Sequence[Module], options_to_choose: int | None) -> Check:
+    """Whatever options a student chooses, the core plus those options keep every covered KSB covered."""
     optional = [m.code for m in modules if not m.core]
-    covering = _covering_modules(rows)
     if not optional:
-        checks.append(
-            Check(
-                "Core plus every choice of options covers the standard",
-                "n/a",
-                "No optional modules: the core is the whole programme.",
-            )
+        return Check(EVERY_CHOICE, "n/a", "No optional modules: the core is the whole programme.")
+    if not options_to_choose or options_to_choose < 1:
+        return Check(
+            EVERY_CHOICE,
+            "warn",
+            f"{len(optional)} optional module(s): say how many a student chooses to check every combination.",
         )
-    elif not options_to_choose or options_to_choose < 1:
-        checks.append(
-            Check(
-                "Core plus every choice of options covers the standard",
-                "warn",
-                f"{len(optional)} optional module(s): say how many a student chooses to check every combination.",
-            )
+    k = min(options_to_choose, len(optional))
+    combos = math.comb(len(optional), k)
+    if combos > MAX_OPTION_SETS:
+        return Check(
+            EVERY_CHOICE,
+            "warn",
+            f"{combos:,} combinations of {k} from {len(optional)} options: too many to check one by one.",
         )
-    else:
-        core = {m.code for m in modules if m.core}
-        k = min(options_to_choose, len(optional))
-        combos = math.comb(len(optional), k)
-        if combos > MAX_OPTION_SETS:
-            checks.append(
-                Check(
-                    "Core plus every choice of options covers the standard",
-                    "warn",
-                    f"{combos:,} combinations of {k} from {len(optional)} options: too many to check one by one.",
-                )
-            )
-        else:
-            failing = []
-            for choice in itertools.combinations(optional, k):
-                taken = core | set(choice)
-                missing = [key for key, mods in covering.items() if mods is not None and mods and not (mods & taken)]
-                if missing:
-                    failing.append((choice, missing))
-            if failing:
-                choice, missing = failing[0]
-                checks.append(
-                    Check(
-                        "Core plus every choice of options covers the standard",
-                        "fail",
-                        f"{len(failing)} of {combos} choices of {k} option(s) leave KSBs uncovered; e.g. "
-                        f"{', '.join(choice)} misses " + ", ".join(f"{s} {c}" for s, c in missing[:10]) + ".",
-                    )
-                )
-            else:
-                checks.append(
-                    Check(
-                        "Core plus every choice of options covers the standard",
-                        "pass",
-                        f"All {combos} choices of {k} from {len(optional)} option(s) keep every covered KSB covered.",
-                    )
-                )
+    core = {m.code for m in modules if m.core}
+    covering = _covering_modules(rows)
+    failing = []
+    for choice in itertools.combinations(optional, k):
+        taken = core | set(choice)
+        missing = [key for key, mods in covering.items() if mods is not None and mods and not (mods & taken)]
+        if missing:
+            failing.append((choice, missing))
+    if not failing:
+        return Check(
+            EVERY_CHOICE,
+            "pass",
+            f"All {combos} choices of {k} from {len(optional)} option(s) keep every covered KSB covered.",
+        )
+    choice, missing = failing[0]
+    return Check(
+        EVERY_CHOICE,
+        "fail",
+        f"{len(failing)} of {combos} choices of {k} option(s) leave KSBs uncovered; e.g. "
+        f"{', '.join(choice)} misses " + ", ".join(f"{s} {c}" for s, c in missing[:10]) + ".",
+    )
 
+
+def check_module_levels(
+    rows: Sequence[MappingRow], modules: Sequence[Module], standard_levels: Mapping[str, int]
+) -> Check:
+    """Modules sit at levels 4-5, and a level 5 standard's KSBs are evidenced by a level 5 module."""
     levels = [m.level for m in modules if m.level is not None]
     outside = [m for m in modules if m.level is not None and m.level not in HTQ_LEVELS]
     if not levels:
-        checks.append(Check("Module levels fit the standard", "warn", "No module has a level: add levels to check."))
-    elif outside:
-        checks.append(
-            Check(
-                "Module levels fit the standard",
-                "fail",
-                "Modules outside levels 4-5 in an HTQ: " + ", ".join(f"{m.code} (level {m.level})" for m in outside),
-            )
+        return Check(MODULE_LEVELS, "warn", "No module has a level: add levels to check.")
+    if outside:
+        return Check(
+            MODULE_LEVELS,
+            "fail",
+            "Modules outside levels 4-5 in an HTQ: " + ", ".join(f"{m.code} (level {m.level})" for m in outside),
         )
-    else:
-        needs_five = [s for s, lvl in standard_levels.items() if lvl == 5]
-        evidencing = {e.module for r in rows if r.standard in needs_five for e in r.evidence}
-        level5 = {m.code for m in modules if m.level == 5}
-        if needs_five and not (evidencing & level5):
-            checks.append(
-                Check(
-                    "Module levels fit the standard",
-                    "warn",
-                    f"{', '.join(needs_five)} is a level 5 standard but no level 5 module evidences its KSBs.",
-                )
-            )
-        else:
-            checks.append(
-                Check(
-                    "Module levels fit the standard",
-                    "pass",
-                    f"Modules are at levels {', '.join(str(v) for v in sorted(set(levels)))}; standards at "
-                    + ", ".join(f"{s} level {lvl}" for s, lvl in standard_levels.items())
-                    + ".",
-                )
-            )
-    return checks
+    needs_five = [s for s, lvl in standard_levels.items() if lvl == 5]
+    evidencing = {e.module for r in rows if r.standard in needs_five for e in r.evidence}
+    level5 = {m.code for m in modules if m.level == 5}
+    if needs_five and not (evidencing & level5):
+        return Check(
+            MODULE_LEVELS,
+            "warn",
+            f"{', '.join(needs_five)} is a level 5 standard but no level 5 module evidences its KSBs.",
+        )
+    return Check(
+        MODULE_LEVELS,
+        "pass",
+        f"Modules are at levels {', '.join(str(v) for v in sorted(set(levels)))}; standards at "
+        + ", ".join(f"{s} level {lvl}" for s, lvl in standard_levels.items())
+        + ".",
+    )
 
 
 def rows_frame(rows: Sequence[MappingRow]) -> pd.DataFrame:

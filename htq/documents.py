@@ -102,7 +102,7 @@ def _style_id(paragraph: object) -> str:
     return getattr(getattr(paragraph, "_p", None), "style", None) or ""
 
 
-def _docx(blob: bytes, name: str) -> Document:
+def _open_docx(blob: bytes, name: str) -> Any:
     if blob.startswith(_OLE_MAGIC):
         raise DocumentError(
             f"{name} is password-protected or in the old Word (.doc) format. Remove the password "
@@ -111,15 +111,17 @@ def _docx(blob: bytes, name: str) -> Document:
     try:
         import docx  # python-docx
 
-        document = docx.Document(io.BytesIO(blob))
+        return docx.Document(io.BytesIO(blob))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise DocumentError(f"{name} is not a readable .docx file (it may be damaged): {exc}.") from exc
     except Exception as exc:  # lxml and python-docx raise many types for a broken package
         raise DocumentError(f"{name} could not be opened as a Word document: {exc}.") from exc
-    title = ""
-    lines: list[str] = []
-    size, seen = 0, 0
-    cut: bool | str = False  # True: the character cap; "cells": the table-cell cap
+
+
+def _docx_paragraphs(document: Any) -> tuple[str, list[str], bool]:
+    """Return the title (a Title or Heading style among the first paragraphs), the other paragraphs'
+    lines, and whether reading stopped at the character cap."""
+    title, lines, size, seen = "", [], 0, 0
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
         if not text:
@@ -133,10 +135,15 @@ def _docx(blob: bytes, name: str) -> Document:
         lines.append(text)
         size += len(text) + 1
         if size > MAX_CHARS:  # stop reading at the cap: the rest would be cut anyway
-            cut = True
-            break
-    tables, cells_read = [], 0
-    for table in document.tables if not cut else ():
+            return title, lines, True
+    return title, lines, False
+
+
+def _docx_tables(document: Any, size: int) -> tuple[list[tuple[tuple[str, ...], ...]], list[str], str]:
+    """Return the tables' rows (merged cells once), their lines, and "" or the cap reading stopped at
+    ("chars" or "cells"); `size` is the characters already read."""
+    tables, lines, cells_read = [], [], 0
+    for table in document.tables:
         rows = []
         for row in table.rows:
             cells = tuple(dict.fromkeys(c.text.strip() for c in row.cells))
@@ -145,11 +152,20 @@ def _docx(blob: bytes, name: str) -> Document:
             lines.append(" | ".join(c for c in cells if c))
             size += len(lines[-1]) + 1
             if size > MAX_CHARS or cells_read > MAX_TABLE_CELLS:
-                cut = True if size > MAX_CHARS else "cells"
-                break
+                tables.append(tuple(rows))
+                return tables, lines, "chars" if size > MAX_CHARS else "cells"
         tables.append(tuple(rows))
-        if cut:
-            break
+    return tables, lines, ""
+
+
+def _docx(blob: bytes, name: str) -> Document:
+    document = _open_docx(blob, name)
+    title, lines, cut_paragraphs = _docx_paragraphs(document)
+    tables: list[tuple[tuple[str, ...], ...]] = []
+    cut = "chars" if cut_paragraphs else ""
+    if not cut:
+        tables, table_lines, cut = _docx_tables(document, sum(len(line) + 1 for line in lines))
+        lines += table_lines
     text, warnings = _limit("\n".join(lines), name)
     if cut == "cells":
         warnings = (f"{name} has more table cells than this tool reads; the first {MAX_TABLE_CELLS:,} were used.",)

@@ -352,13 +352,9 @@ def _check_occupation(path: Path, n: int, raw: Any) -> Occupation:
         raise SnapshotError(f"{path}: {label} does not fit the occupation schema ({exc})") from exc
 
 
-def load_path(folder: Path) -> Snapshot:
-    """Return the snapshot in one folder, validated; raise SnapshotError naming file and problem."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise SnapshotError(f"{folder}: snapshot folder not found")
-    _, manifest = _read_json(folder / MANIFEST)
+def _read_manifest(folder: Path) -> dict[str, Any]:
     mpath = folder / MANIFEST
+    _, manifest = _read_json(mpath)
     if not isinstance(manifest, dict):
         raise SnapshotError(f"{mpath}: not a JSON object")
     if manifest.get("schema") != SCHEMA_VERSION:
@@ -368,42 +364,45 @@ def load_path(folder: Path) -> Snapshot:
     for key in ("snapshot_date", "files", "counts"):
         if key not in manifest:
             raise SnapshotError(f"{mpath}: the field '{key}' is missing")
+    return manifest
 
+
+def _read_checked(folder: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """Return each data file parsed, once its bytes match the manifest's checksum."""
     parsed = {}
     for name in DATA_FILES:
         blob, obj = _read_json(folder / name)
-        expected = manifest["files"].get(name)
-        if expected != _sha256(blob):
+        if manifest["files"].get(name) != _sha256(blob):
             raise SnapshotError(
                 f"{folder / name}: contents do not match the checksum in manifest.json "
                 "(the file was changed or only partly written)"
             )
         parsed[name] = obj
+    return parsed
 
-    opath = folder / "occupations.json"
-    raw_occ = parsed["occupations.json"].get("occupations") if isinstance(parsed["occupations.json"], dict) else None
+
+def _occupations(opath: Path, parsed: Any) -> tuple[Occupation, ...]:
+    raw_occ = parsed.get("occupations") if isinstance(parsed, dict) else None
     if not isinstance(raw_occ, list) or not raw_occ:
         raise SnapshotError(f"{opath}: no occupations (expected a non-empty list under 'occupations')")
     occupations = tuple(_check_occupation(opath, n, raw) for n, raw in enumerate(raw_occ, start=1))
     dupes = [c for c, k in Counter(o.code for o in occupations).items() if k > 1]
     if dupes:
         raise SnapshotError(f"{opath}: occupation codes appear twice: {', '.join(sorted(dupes)[:5])}")
+    return occupations
 
-    tpath = folder / "tree.json"
-    tree = parsed["tree.json"]
+
+def _routes(tpath: Path, tree: Any) -> tuple[Route, ...]:
     if not isinstance(tree, dict) or not isinstance(tree.get("routes"), list) or not tree["routes"]:
         raise SnapshotError(f"{tpath}: no routes (expected a non-empty list under 'routes')")
     try:
-        routes = tuple(Route.from_json(r) for r in tree["routes"])
+        return tuple(Route.from_json(r) for r in tree["routes"])
     except (KeyError, TypeError, ValueError) as exc:
         raise SnapshotError(f"{tpath}: a route does not fit the schema ({exc!r})") from exc
-    route_names = {r.name for r in routes}
-    stray = sorted({o.route for o in occupations if o.route and o.route not in route_names})
-    if stray:
-        raise SnapshotError(f"{opath}: routes not in tree.json: {', '.join(stray)}")
 
-    spath = folder / "standards.json"
-    raw_std = parsed["standards.json"].get("standards") if isinstance(parsed["standards.json"], dict) else None
+
+def _content(spath: Path, parsed: Any) -> dict[str, StandardContent]:
+    raw_std = parsed.get("standards") if isinstance(parsed, dict) else None
     if not isinstance(raw_std, dict):
         raise SnapshotError(f"{spath}: expected an object under 'standards'")
     content = {}
@@ -416,13 +415,30 @@ def load_path(folder: Path) -> Snapshot:
         if bad:
             raise SnapshotError(f"{spath}: standard {ref} has KSBs of unknown kind: {', '.join(bad[:5])}")
         content[ref] = item
+    return content
 
+
+def load_path(folder: Path) -> Snapshot:
+    """Return the snapshot in one folder, validated; raise SnapshotError naming file and problem."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise SnapshotError(f"{folder}: snapshot folder not found")
+    manifest = _read_manifest(folder)
+    parsed = _read_checked(folder, manifest)
+    opath = folder / "occupations.json"
+    occupations = _occupations(opath, parsed["occupations.json"])
+    tree = parsed["tree.json"]
+    routes = _routes(folder / "tree.json", tree)
+    route_names = {r.name for r in routes}
+    stray = sorted({o.route for o in occupations if o.route and o.route not in route_names})
+    if stray:
+        raise SnapshotError(f"{opath}: routes not in tree.json: {', '.join(stray)}")
     data = SnapshotData(
         snapshot_date=str(manifest["snapshot_date"]),
         occupations=occupations,
         routes=routes,
         green_themes=tuple(tree.get("green_themes", ())),
-        content=content,
+        content=_content(folder / "standards.json", parsed["standards.json"]),
         sources=manifest.get("sources", {}),
         origin=manifest.get("origin", ""),
     )
@@ -430,7 +446,7 @@ def load_path(folder: Path) -> Snapshot:
     for key in ("occupations", "routes", "htqs"):
         if manifest["counts"].get(key) != actual[key]:
             raise SnapshotError(
-                f"{mpath}: counts say {manifest['counts'].get(key)} {key}, the files hold {actual[key]}"
+                f"{folder / MANIFEST}: counts say {manifest['counts'].get(key)} {key}, the files hold {actual[key]}"
             )
     return Snapshot(id=manifest.get("id", folder.name), path=folder, manifest=manifest, data=data)
 

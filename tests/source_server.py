@@ -7,6 +7,7 @@ the same shape from the shipped snapshot's records.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -166,52 +167,50 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.startswith("timeout"):
             time.sleep(float(fault.split(":")[1]))
             fault = "ok"
-        if fault == "500":
+        if fault != "ok":
+            return self._play_fault(fault)
+        return self._route(path)
+
+    def _play_fault(self, fault: str) -> None:
+        name, _, arg = fault.partition(":")
+        if name == "500":
             return self._send(500, b'{"error": "internal"}')
-        if fault.startswith("429"):
-            return self._send(429, b"{}", extra={"Retry-After": fault.split(":")[1]})
-        if fault == "drop":
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", "100000")
-            self.end_headers()
+        if name == "429":
+            return self._send(429, b"{}", extra={"Retry-After": arg})
+        if name == "badjson":
+            return self._send(200, b'{"referenceNumber": "ST0116", "title": ')
+        if name == "drop":
+            self._start(200, {"Content-Length": "100000"})
             self.wfile.write(b'[{"stdCode": "OCC01')
             self.wfile.flush()
-            self.close_connection = True
-            return
-        if fault.startswith("trickle"):  # one byte every `gap` seconds: each read is quick, the whole is not
-            gap = float(fault.split(":")[1])
+        elif name == "trickle":  # one byte every `arg` seconds: each read is quick, the whole is not
             body = b'[{"referenceNumber": "ST0116", "title": "Software developer"}]'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            try:
+            self._start(200, {"Content-Length": str(len(body))})
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 for byte in body:
                     self.wfile.write(bytes([byte]))
                     self.wfile.flush()
-                    time.sleep(gap)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-            self.close_connection = True
-            return
-        if fault.startswith("huge"):  # a valid start, then megabytes of padding, chunked (no length given)
-            megabytes = int(fault.split(":")[1])
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Transfer-Encoding", "chunked")
-            self.end_headers()
+                    time.sleep(float(arg))
+        elif name == "huge":  # a valid start, then `arg` megabytes of padding, chunked (no length given)
+            self._start(200, {"Transfer-Encoding": "chunked"})
             block = b" " * (1024 * 1024)
-            try:
-                for _ in range(megabytes):
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                for _ in range(int(arg)):
                     self.wfile.write(b"%x\r\n%s\r\n" % (len(block), block))
                 self.wfile.write(b"0\r\n\r\n")
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-            self.close_connection = True
-            return
-        if fault == "badjson":
-            return self._send(200, b'{"referenceNumber": "ST0116", "title": ')
+        else:
+            raise ValueError(f"unknown fault {fault!r}")
+        self.close_connection = True
+
+    def _start(self, status: int, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+
+    def _route(self, path: str) -> None:
+        b = self.behaviour
         if path == "/api/v1/occupations" or path.startswith("/api/v1/occupations/"):
             if self.headers.get("X-API-KEY") != API_KEY:
                 return self._send(401, b'{"error": "missing or wrong X-API-KEY"}')

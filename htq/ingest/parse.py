@@ -174,13 +174,8 @@ def _require(raw: dict[str, Any], key: str, where: str) -> Any:
     return raw[key]
 
 
-def occupation_from_api(raw: dict[str, Any]) -> Occupation:
-    """Return the Occupation in one Occupational Maps API response (`/occupations/{code}`).
-
-    Raises ParseError naming the field when the response lacks what every record must have.
-    """
-    if not isinstance(raw, dict):
-        raise ParseError("the occupation response is not a JSON object")
+def _identity(raw: dict[str, Any]) -> dict[str, Any]:
+    """Code, title, level and status: what every record must have (ParseError naming what is missing)."""
     code = str(_require(raw, "stdCode", "occupation record")).strip()
     where = f"occupation {code}"
     if not _CODE.match(code):
@@ -191,14 +186,22 @@ def occupation_from_api(raw: dict[str, Any]) -> Occupation:
     except (TypeError, ValueError) as exc:
         raise ParseError(f"{where}: level {raw.get('level')!r} is not a number") from exc
     status = _clean(_require(raw, "statusName", where))
-
-    values: dict[str, Any] = {"code": code, "title": title, "level": level, "status": status}
     # The API fills fields it does not know with placeholders: version 0.0, date 0001-01-01, SOC 0.
     version = _clean(raw.get("versionNo"))
-    values["version"] = version if version not in ("0", "0.0") else None
     date = _clean(raw.get("statusLastUpdated"))
-    values["status_date"] = date[:10] if date and not date.startswith("0001") else None
+    return {
+        "code": code,
+        "title": title,
+        "level": level,
+        "status": status,
+        "version": version if version not in ("0", "0.0") else None,
+        "status_date": date[:10] if date and not date.startswith("0001") else None,
+    }
 
+
+def _place(raw: dict[str, Any]) -> dict[str, Any]:
+    """Route, pathway and cluster (mapHierarchy), and the SOC 2020 codes."""
+    values: dict[str, Any] = {}
     hierarchy = raw.get("mapHierarchy") or {}
     if hierarchy:
         values.update(
@@ -217,16 +220,27 @@ def occupation_from_api(raw: dict[str, Any]) -> Occupation:
         (str(s.get("code")), _clean(s.get("description")) or "", bool(s.get("isPrimary")))
         for s in soc.get("soc2020SubUnitGroups") or ()
     )
-    values["keywords"] = _unique(list(raw.get("keywords") or ()))
-    values["job_titles"] = _unique([j.get("name", "") for j in raw.get("typicalJobTitles") or ()])
-    values["overview"] = _clean(raw.get("overview"))
-    values["summary"] = html_text(raw.get("summary")) or None
-    values["employers"] = _clean(raw.get("involvedEmployers"))
-    values["progression"] = tuple(
-        p["stdCode"] for p in raw.get("progression") or () if isinstance(p, dict) and p.get("stdCode")
-    )
-    values["green_themes"] = tuple(int(t) for t in raw.get("greenThemeIds") or ())
+    return values
 
+
+def _description(raw: dict[str, Any]) -> dict[str, Any]:
+    """Keywords, job titles, overview, summary, employers, progression and green themes."""
+    return {
+        "keywords": _unique(list(raw.get("keywords") or ())),
+        "job_titles": _unique([j.get("name", "") for j in raw.get("typicalJobTitles") or ()]),
+        "overview": _clean(raw.get("overview")),
+        "summary": html_text(raw.get("summary")) or None,
+        "employers": _clean(raw.get("involvedEmployers")),
+        "progression": tuple(
+            p["stdCode"] for p in raw.get("progression") or () if isinstance(p, dict) and p.get("stdCode")
+        ),
+        "green_themes": tuple(int(t) for t in raw.get("greenThemeIds") or ()),
+    }
+
+
+def _products(raw: dict[str, Any]) -> dict[str, Any]:
+    """The apprenticeship standard (the first apprenticeship product) and the approved HTQs."""
+    values: dict[str, Any] = {}
     htqs: list[Htq] = []
     for product in raw.get("products") or ():
         kind = product.get("type")
@@ -246,13 +260,25 @@ def occupation_from_api(raw: dict[str, Any]) -> Occupation:
                 )
             )
     values["htqs"] = tuple(sorted(htqs, key=lambda h: h.code))
+    return values
 
+
+def occupation_from_api(raw: dict[str, Any]) -> Occupation:
+    """Return the Occupation in one Occupational Maps API response (`/occupations/{code}`).
+
+    Raises ParseError naming the field when the response lacks what every record must have.
+    """
+    if not isinstance(raw, dict):
+        raise ParseError("the occupation response is not a JSON object")
+    values = {**_identity(raw), **_place(raw), **_description(raw), **_products(raw)}
     sources = {k: SOURCE_MAPS_API for k, v in values.items() if v not in (None, (), "")}
-    regulated, body, evidence = regulation_from_text(values.get("standard_title") or title, values["summary"] or "")
+    regulated, body, evidence = regulation_from_text(
+        values.get("standard_title") or values["title"], values["summary"] or ""
+    )
     if regulated is not None:
         values.update(regulated=regulated, regulated_body=body, regulation_evidence=evidence)
         sources["regulated"] = SOURCE_INFERRED
-    if any(h.awarding_body for h in htqs):
+    if any(h.awarding_body for h in values["htqs"]):
         sources["htqs.awarding_body"] = SOURCE_INFERRED
     values["sources"] = sources
     return Occupation(**values)

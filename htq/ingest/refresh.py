@@ -255,6 +255,64 @@ def refresh(
         return _refresh(data_dir, fetcher, endpoints, maps_key, workers, keep, progress, now)
 
 
+def _fetch_occupations(
+    current: snapshot.Snapshot,
+    fetcher: sources.Fetcher,
+    endpoints: sources.Endpoints,
+    maps_key: str,
+    workers: int,
+    step: Callable[[str], Any],
+) -> tuple[dict[str, Occupation], tuple[Route, ...]]:
+    """Every occupation record from the Occupational Maps API, and the route tree rebuilt from them."""
+    index = sources.maps_index(fetcher, endpoints, maps_key)
+    raws = sources.fetch_many(
+        [r["stdCode"] for r in index],
+        lambda code: sources.maps_occupation(fetcher, endpoints, maps_key, code),
+        workers,
+        step("Occupations"),
+    )
+    try:
+        occupations = {code: parse.occupation_from_api(raw) for code, raw in raws.items()}
+    except parse.ParseError as exc:
+        raise RefreshError(f"an Occupational Maps API record could not be read: {exc}") from exc
+    return occupations, _tree(current.data.routes, list(raws.values()))
+
+
+def _fetch_standards(
+    fetcher: sources.Fetcher, endpoints: sources.Endpoints, workers: int, step: Callable[[str], Any]
+) -> dict[str, Standard]:
+    """Every standard's latest version from the standards API, with KSBs from its page where the API has none."""
+    listing = sources.standards(fetcher, endpoints)
+    references = sorted(
+        {str(parse.json_field(r, "referenceNumber", "reference") or "").upper() for r in listing} - {""}
+    )
+    details = sources.fetch_many(
+        references, lambda ref: sources.standard(fetcher, endpoints, ref), workers, step("Standards")
+    )
+    try:
+        standards = {
+            ref: _latest([parse.standard_from_api(v) for v in versions])
+            for ref, versions in details.items()
+            if versions
+        }
+    except parse.ParseError as exc:
+        raise RefreshError(f"a standards API record could not be read: {exc}") from exc
+    lacking = [s for s in standards.values() if s.content is None and s.standard_url]
+    pages = sources.fetch_many(
+        [s.reference for s in lacking],
+        lambda ref: sources.standard_page(fetcher, standards[ref].standard_url),
+        workers,
+        step("Standard pages"),
+    )
+    for ref, html in pages.items():
+        try:
+            standards[ref] = _merge_page(standards[ref], parse.standard_page(html, standards[ref].standard_url))
+        except parse.ParseError as exc:
+            raise RefreshError(f"a standard page could not be read: {exc}") from exc
+    _check_standards(standards)
+    return standards
+
+
 def _refresh(
     data_dir: Path,
     fetcher: sources.Fetcher,
@@ -274,24 +332,12 @@ def _refresh(
         ) from exc
     notices: list[str] = []
     step = (lambda name: lambda done, total: progress(name, done, total)) if progress else (lambda name: None)
-
+    occupations = {o.code: o for o in current.data.occupations}
+    routes = current.data.routes
+    source_info = {k: dict(v) for k, v in current.data.sources.items()}
     try:
-        occupations = {o.code: o for o in current.data.occupations}
-        routes = current.data.routes
-        source_info = {k: dict(v) for k, v in current.data.sources.items()}
         if maps_key:
-            index = sources.maps_index(fetcher, endpoints, maps_key)
-            raws = sources.fetch_many(
-                [r["stdCode"] for r in index],
-                lambda code: sources.maps_occupation(fetcher, endpoints, maps_key, code),
-                workers,
-                step("Occupations"),
-            )
-            try:
-                occupations = {code: parse.occupation_from_api(raw) for code, raw in raws.items()}
-            except parse.ParseError as exc:
-                raise RefreshError(f"an Occupational Maps API record could not be read: {exc}") from exc
-            routes = _tree(routes, list(raws.values()))
+            occupations, routes = _fetch_occupations(current, fetcher, endpoints, maps_key, workers, step)
             source_info[SOURCE_MAPS_API] = {
                 **source_info.get(SOURCE_MAPS_API, {}),
                 "date": now.date().isoformat(),
@@ -302,35 +348,7 @@ def _refresh(
                 f"No Occupational Maps API key (set {sources.MAPS_KEY_ENV}): the occupation records are "
                 f"kept from snapshot {current.id}; only the standards were refreshed."
             )
-
-        listing = sources.standards(fetcher, endpoints)
-        references = sorted(
-            {str(parse.json_field(r, "referenceNumber", "reference") or "").upper() for r in listing} - {""}
-        )
-        details = sources.fetch_many(
-            references, lambda ref: sources.standard(fetcher, endpoints, ref), workers, step("Standards")
-        )
-        try:
-            standards = {
-                ref: _latest([parse.standard_from_api(v) for v in versions])
-                for ref, versions in details.items()
-                if versions
-            }
-        except parse.ParseError as exc:
-            raise RefreshError(f"a standards API record could not be read: {exc}") from exc
-        lacking = [s for s in standards.values() if s.content is None and s.standard_url]
-        pages = sources.fetch_many(
-            [s.reference for s in lacking],
-            lambda ref: sources.standard_page(fetcher, standards[ref].standard_url),
-            workers,
-            step("Standard pages"),
-        )
-        for ref, html in pages.items():
-            try:
-                standards[ref] = _merge_page(standards[ref], parse.standard_page(html, standards[ref].standard_url))
-            except parse.ParseError as exc:
-                raise RefreshError(f"a standard page could not be read: {exc}") from exc
-        _check_standards(standards)
+        standards = _fetch_standards(fetcher, endpoints, workers, step)
     except sources.FetchError as exc:
         raise RefreshError(f"fetching failed: {exc}. The snapshot was not changed.") from exc
 
