@@ -96,8 +96,8 @@ def duty_links(snap: snapshot.Snapshot, embedder: embed.ContextualEmbedder | Non
     print(f"\nDuty -> KSB links: {len(standards)} standard(s) with duties mapped to KSBs")
     tp = fp = fn = 0
     for std in standards:
-        duties = [programme.Module(code=d.code, title=d.text) for d in std.duties]
-        proposal = coverage.propose(duties, [std], embedder)
+        as_modules = [programme.Module(code=d.code, title=d.text) for d in std.duties]
+        proposal = coverage.propose(as_modules, [std], embedder)
         for duty in std.duties:
             predicted = {
                 c.split(" ", 1)[1] for c, v in proposal.module_scores.loc[duty.code].items() if v >= coverage.PARTIAL_AT

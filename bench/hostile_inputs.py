@@ -55,19 +55,21 @@ def _cases(folder: Path) -> dict[str, Path]:
         for n in range(30_000):
             ws.append([f"M{n}", f"Module {n}", f"Outcome {n}"])
 
-    files = {
+    files: dict[str, Path | tuple[Path, bytes]] = {
         "baseline: real specification (.txt)": ROOT / "tests" / "fixtures" / "programmes" / "software-spec.txt",
         "one cell at XFD1048576 (.xlsx)": (folder / "stray.xlsx", book(stray)),
         "30,000 modules (.xlsx)": (folder / "many.xlsx", book(many)),
         "100,000 paragraphs (.docx)": (folder / "long.docx", make_long_docx(100_000)),
         "UTF-16 text with BOM (.txt)": (folder / "utf16.txt", ("FdSc Test\n" + "A line\n" * 2000).encode("utf-16")),
     }
-    out = {}
+    out: dict[str, Path] = {}
     for name, item in files.items():
         if isinstance(item, tuple):
-            item[0].write_bytes(item[1])
-            item = item[0]
-        out[name] = item
+            path, blob = item
+            path.write_bytes(blob)
+            out[name] = path
+        else:
+            out[name] = item
     if Path("/dev/zero").exists():
         out["/dev/zero (a device)"] = Path("/dev/zero")
     return out

@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -84,7 +85,7 @@ class Baseline:
 
     def refs(self, title: str, text: str) -> list[str]:
         query = terms(f"{title}\n{text}")
-        score = sum(w * self.fields[f].scores(query) for f, w in match.FIELD_WEIGHTS.items())
+        score = np.sum([w * self.fields[f].scores(query) for f, w in match.FIELD_WEIGHTS.items()], axis=0)
         return list(dict.fromkeys(self.keys[int(i)] for i in np.argsort(-score, kind="stable") if score[i] > 0))
 
 
@@ -156,7 +157,7 @@ def dev_report(cases: list[dict], index: match.MatchIndex, baseline: Baseline) -
 
 def ablation(cases: list[dict], index: match.MatchIndex) -> None:
     print("\n2. Ablation on the development set (top-1 / top-5; content, then full)")
-    rows = [
+    rows: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         ("words only (BM25, form words dropped)", dict(DENSE_WEIGHT=0.0, OTHER_LEVEL=1.0), {}),
         ("meaning only (contextual model)", dict(DENSE_WEIGHT=1.0, OTHER_LEVEL=1.0), {}),
         ("words + meaning (0.6 / 0.4)", dict(OTHER_LEVEL=1.0), {}),
@@ -176,8 +177,8 @@ def ablation(cases: list[dict], index: match.MatchIndex) -> None:
         return vecs, (vecs @ index.vectors.documents.T)[0]
 
     rows += [
-        ("pooling: mean of the passages' vectors", dict(_dense=mean_pooled), {}),
-        ("pooling: the whole text as one passage", dict(_dense=whole_text), {}),
+        ("pooling: mean of the passages' vectors", {"_dense": mean_pooled}, {}),
+        ("pooling: the whole text as one passage", {"_dense": whole_text}, {}),
     ]
     for name, constants, kw in rows:
         with patched(**constants):

@@ -139,7 +139,7 @@ def _standards_for(snap: snapshot.Snapshot, codes: list[str], ksb_file: str | No
             if code.startswith("OCC")
             else next((o for o in snap.data.occupations if o.reference == code), None)
         )
-        reference = occ.reference if occ and occ.reference else code
+        reference: str = occ.reference if occ and occ.reference else code
         if occ is None and ksb_file is None:
             raise UsageError(f"{code} is not in the snapshot of {snap.date}")
         wanted.append((reference, occ.title if occ else reference))
@@ -152,10 +152,10 @@ def _standards_for(snap: snapshot.Snapshot, codes: list[str], ksb_file: str | No
         blob = documents.file_bytes(path)
         if path.suffix.lower() in documents.SHEET_SUFFIXES:
             return [ksbs.read_sheet(blob, path.name, *wanted[0])]
-        text = documents.decode_text(blob)
-        if text is None:
+        decoded = documents.decode_text(blob)
+        if decoded is None:
             raise UsageError(f"“{ksb_file}” is not readable text")
-        return [ksbs.from_text(text, *wanted[0])]
+        return [ksbs.from_text(decoded, *wanted[0])]
     out = []
     for reference, _ in wanted:
         content = snap.data.content.get(reference)

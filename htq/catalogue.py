@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -60,7 +61,7 @@ def frame(snapshot: Snapshot) -> pd.DataFrame:
                 "stage": lifecycle.stage(occ),
                 "last_updated": pd.Timestamp(updated) if (updated := lifecycle.last_updated(occ)) else pd.NaT,
                 "route": occ.route or ROUTE_UNKNOWN,
-                "route_order": route_order.get(occ.route, 99),
+                "route_order": route_order.get(occ.route or "", 99),
                 "pathway": occ.pathway,
                 "cluster": occ.cluster,
                 "keywords": ", ".join(occ.keywords),
@@ -203,7 +204,18 @@ def siblings(df: pd.DataFrame, code: str) -> list[str]:
     return [c for c in df.loc[df["reference"] == ref, "code"] if c != code]
 
 
-def headline(df: pd.DataFrame) -> dict[str, object]:
+class Headline(TypedDict):
+    """The home page figures."""
+
+    occupations: int
+    by_level: dict[int, int]
+    htq_band: int
+    eligible: int
+    eligible_standards: int
+    with_htqs: int
+
+
+def headline(df: pd.DataFrame) -> Headline:
     """Return the home page figures: occupations per level, HTQ-eligible standards, approved HTQs."""
     htq_band = df[df["level"].isin(HTQ_LEVELS)]
     return {

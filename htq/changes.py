@@ -96,6 +96,7 @@ def diff(old: Snapshot, new: Snapshot) -> Changes:
     for code in sorted(set(before) | set(after)):
         a, b = before.get(code), after.get(code)
         if a is None:
+            assert b is not None  # the code came from one side or the other
             items.append(
                 StandardChange(code, b.reference, b.title, (NEW,), new_version=b.version, new_status=_status(b))
             )

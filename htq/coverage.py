@@ -148,7 +148,7 @@ def propose(
     rows = []
     for j, (std, k) in enumerate(ksbs):
         column = sim[:, j] if len(items) else np.zeros(0)
-        order = np.argsort(-column, kind="stable") if len(items) else []
+        order = np.argsort(-column, kind="stable") if len(items) else np.zeros(0, dtype=np.intp)
         best = float(column[order[0]]) if len(items) else 0.0
         evidence = tuple(
             Evidence(items[i][0], items[i][1], round(float(column[i]), 3))
@@ -252,11 +252,11 @@ def totals(rows: Sequence[MappingRow]) -> pd.DataFrame:
     for (std, kind), group in itertools.groupby(
         sorted(rows, key=lambda r: (r.standard, KSB_KINDS.index(r.kind))), key=lambda r: (r.standard, r.kind)
     ):
-        group = list(group)
-        done = [r for r in group if is_reviewed(r)]
-        pending = [r for r in group if not is_reviewed(r)]
+        members = list(group)
+        done = [r for r in members if is_reviewed(r)]
+        pending = [r for r in members if not is_reviewed(r)]
         grades = Counter(r.coverage for r in done)
-        n = len(group)
+        n = len(members)
         records.append(
             {
                 "Standard": std,

@@ -110,7 +110,7 @@ def compute(
     texts are unchanged (a refresh re-embeds only what changed; a few seconds per hundred standards)."""
     docs, sents = _texts(occupations, content)
     items = [_item_digest(o.code, d, ss) for o, d, ss in zip(occupations, docs, sents, strict=True)]
-    known = {}
+    known: dict[str, int] = {}
     if reuse is not None and reuse.model_sha256 == embedder.checksum:
         known = {item: k for k, item in enumerate(reuse.items)}
     todo = [k for k, item in enumerate(items) if item not in known]
@@ -125,7 +125,7 @@ def compute(
         sentence_vectors[k] = flat_vectors[start : start + len(sents[k])]
         start += len(sents[k])
     for k, item in enumerate(items):
-        if item in known:
+        if item in known and reuse is not None:
             doc_vectors[k] = reuse.documents[known[item]]
             sentence_vectors[k] = reuse.sentence_vectors[known[item]]
     return StandardVectors(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from htq import documents
 from htq.errors import HTQError
@@ -22,7 +22,7 @@ def _key(text: object) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", str(text).lower()).split())
 
 
-def _find(headers: Iterable[object], names: tuple[str, ...]) -> object | None:
+def _find(headers: Iterable[str], names: tuple[str, ...]) -> str | None:
     keyed = {_key(h): h for h in headers}
     return next((keyed[n] for n in names if n in keyed), None)
 
@@ -55,7 +55,7 @@ def content(reference: str, title: str, ksbs: list[Ksb], source: str, version: s
 
 
 def from_rows(
-    rows: list[Mapping[str, object]],
+    rows: Sequence[Mapping[str, object]],
     reference: str,
     title: str = "",
     where: str = "The sheet",
@@ -72,6 +72,7 @@ def from_rows(
             f"{where} has no {' and no '.join(missing)} column (found: "
             f"{', '.join(str(h) for h in headers)}). Name them “Code” and “Statement”."
         )
+    assert code_col is not None and text_col is not None  # both found, or KsbError above
     ksbs = []
     for n, row in enumerate(rows, start=2):
         raw_code, text = str(row.get(code_col) or "").strip(), " ".join(str(row.get(text_col) or "").split())

@@ -185,8 +185,8 @@ def modules_from_text(text: str) -> list[Module]:
                 Module(
                     code=code or f"M{n:02d}",
                     title=clean_title or title,
-                    level=_int(_LEVEL.search(heading).group(1)) if _LEVEL.search(heading) else None,
-                    credits=int(_CREDITS.search(heading).group(1)) if _CREDITS.search(heading) else None,
+                    level=_int(level.group(1)) if (level := _LEVEL.search(heading)) else None,
+                    credits=int(credits.group(1)) if (credits := _CREDITS.search(heading)) else None,
                     core=not re.search(r"\boptional\b|\belective\b", heading, re.I),
                     outcomes=tuple(o for b in body for o in split_outcomes(b)),
                 )

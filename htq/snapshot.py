@@ -213,6 +213,7 @@ def write(
         payloads = _payloads(data)
         for name, blob in payloads.items():
             _write_file(staging / name, blob)
+        files = {name: _sha256(blob) for name, blob in payloads.items()}
         manifest = {
             "schema": SCHEMA_VERSION,
             "id": snapshot_id,
@@ -221,12 +222,12 @@ def write(
             "attribution": OGL_ATTRIBUTION,
             "sources": data.sources,
             "counts": counts(data),
-            "files": {name: _sha256(blob) for name, blob in payloads.items()},
+            "files": files,
         }
         _write_file(staging / MANIFEST, _dump(manifest))
         load_path(staging)
         final = root / snapshot_id
-        if final.exists() and _same_files(final, manifest["files"]):
+        if final.exists() and _same_files(final, files):
             shutil.rmtree(staging, ignore_errors=True)  # nothing changed: keep the folder in use as it is
         elif final.exists():
             retired = root / f"{_REPLACED}{snapshot_id}-{secrets.token_hex(4)}"

@@ -250,7 +250,7 @@ class Store:
         try:
             if self.kind == "sqlite":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+                conn: Any = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
                 conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
@@ -422,7 +422,7 @@ class Store:
                 r.decision,
                 r.notes,
             )
-            if same:
+            if same and before is not None:
                 decided_by, decided_at = before["decided_by"], before["decided_at"]
             elif r.decision == PROPOSED and r.coverage == r.proposed and not r.notes:
                 decided_by, decided_at = "", ""  # untouched proposal: nobody decided anything yet
@@ -458,7 +458,7 @@ class Store:
                 continue
             before = old_answers.get(prompt)
             same = before is not None and (before["answer"], before["evidence"]) == (a.answer, a.evidence)
-            who, when = (before["answered_by"], before["answered_at"]) if same else (by, stamp)
+            who, when = (before["answered_by"], before["answered_at"]) if same and before is not None else (by, stamp)
             self._run(
                 conn,
                 "INSERT INTO readiness_answers (programme_id, prompt, answer, evidence, answered_by, "

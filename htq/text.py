@@ -228,10 +228,10 @@ class FieldIndex:
         self._idf: dict[str, float] = {}
         for term, docs_tf in combined.items():
             ids = np.fromiter(docs_tf.keys(), dtype=np.int32, count=len(docs_tf))
-            tf = np.fromiter(docs_tf.values(), dtype=np.float64, count=len(docs_tf))
-            self._postings[term] = (ids, tf / (self.k1 + tf))
-            df = len(docs_tf)
-            self._idf[term] = math.log(1.0 + (self.n_docs - df + 0.5) / (df + 0.5))
+            weights = np.fromiter(docs_tf.values(), dtype=np.float64, count=len(docs_tf))
+            self._postings[term] = (ids, weights / (self.k1 + weights))
+            n_with = len(docs_tf)
+            self._idf[term] = math.log(1.0 + (self.n_docs - n_with + 0.5) / (n_with + 0.5))
 
     def idf(self, term: str) -> float:
         """Return the inverse document frequency of a stemmed term (0 when unseen)."""

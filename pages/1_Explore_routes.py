@@ -45,7 +45,7 @@ c3.segmented_control(
     "Colour by",
     ("level", "eligibility"),
     key="colour",
-    format_func={"level": "Level", "eligibility": "HTQ eligibility"}.get,
+    format_func={"level": "Level", "eligibility": "HTQ eligibility"}.__getitem__,
     help="Colour occupations by level or by HTQ eligibility.",
 )
 c4.segmented_control(

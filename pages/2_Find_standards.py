@@ -81,7 +81,7 @@ c6.selectbox(
     "Regulated occupation",
     ("any", "yes", "unknown"),
     key="regulated",
-    format_func={"any": "Any", "yes": "Statutory regulated", "unknown": "Not known"}.get,
+    format_func={"any": "Any", "yes": "Statutory regulated", "unknown": "Not known"}.__getitem__,
     help="Statutory regulated occupations need the regulator's recognition before submission. "
     "This snapshot knows regulation only where the standard's title or summary states it.",
 )

@@ -24,7 +24,7 @@ st.multiselect(
     "Standards to map against",
     list(choices),
     key="standards",
-    format_func=choices.get,
+    format_func=choices.__getitem__,
     placeholder="Choose one, or several for occupational progression",
     help="Shortlisted standards from Match a programme are chosen for you. KSBs are kept apart by standard.",
 )

@@ -154,6 +154,9 @@ def _import_mapping() -> None:
 def _reopen_mapping() -> None:
     # A button callback runs before the page is drawn, so it may set the widgets' values.
     sheet = st.session_state.get("cov_import")
+    if sheet is None:
+        st.session_state["cov_import_error"] = "Choose the KSB mapping sheet to re-open first."
+        return
     try:
         restored = mapping_sheet.from_xlsx(sheet.getvalue(), sheet.name)
     except HTQError as exc:

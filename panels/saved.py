@@ -316,7 +316,7 @@ def programme_list(saved_store: store_module.Store, snap: snapshot.Snapshot) -> 
     chosen = st.selectbox(
         "Open a saved programme",
         list(labels),
-        format_func=labels.get,
+        format_func=lambda key: labels[key],
         key="saved_choice",
         help="Loads it into Match a programme and KSB coverage, and shows its checklist, alerts, "
         "links and report below.",

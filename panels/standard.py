@@ -216,7 +216,7 @@ def change_notice(occ: Any) -> None:
     """Say on a standard's page what changed in it since the previous snapshot, if anything."""
     latest = recent_changes()
     item = next((i for i in latest.items if i.occupation == occ.code), None) if latest else None
-    if item is None:
+    if item is None or latest is None:
         return
     detail = ", ".join(item.kinds)
     if item.ksbs:

@@ -289,7 +289,7 @@ def _from_standards_list(
     if row is None:
         return replace(occ, reference=ref, sources=sources)
     changes: dict[str, Any] = {"reference": ref}
-    fill = {
+    fill: dict[str, Any] = {
         "standard_title": row.get("title") or None,
         "standard_status": row.get("sourceStatus") or None,
         "version": row.get("version") or None,

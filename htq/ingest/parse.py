@@ -490,7 +490,7 @@ def standard_page(html: str, url: str = "the standard page") -> dict[str, Any]:
     """
     soup = BeautifulSoup(html or "", "html.parser")
     facts: dict[str, Any] = {}
-    pairs = [(dt, dt.find_next_sibling("dd")) for dt in soup.find_all("dt")]
+    pairs: list[tuple[Any, Any]] = [(dt, dt.find_next_sibling("dd")) for dt in soup.find_all("dt")]
     pairs += [
         (row.select_one(".govuk-summary-list__key"), row.select_one(".govuk-summary-list__value"))
         for row in soup.select(".govuk-summary-list__row")

@@ -300,13 +300,13 @@ def _fetch_standards(
     lacking = [s for s in standards.values() if s.content is None and s.standard_url]
     pages = sources.fetch_many(
         [s.reference for s in lacking],
-        lambda ref: sources.standard_page(fetcher, standards[ref].standard_url),
+        lambda ref: sources.standard_page(fetcher, standards[ref].standard_url or ""),
         workers,
         step("Standard pages"),
     )
     for ref, html in pages.items():
         try:
-            standards[ref] = _merge_page(standards[ref], parse.standard_page(html, standards[ref].standard_url))
+            standards[ref] = _merge_page(standards[ref], parse.standard_page(html, standards[ref].standard_url or ""))
         except parse.ParseError as exc:
             raise RefreshError(f"a standard page could not be read: {exc}") from exc
     _check_standards(standards)
