@@ -29,7 +29,9 @@ GRADES = (FULL, PARTIAL, NONE)
 PROPOSED, ACCEPTED, CHANGED, REJECTED = "Proposed", "Accepted", "Changed", "Rejected"
 DECISIONS = (PROPOSED, ACCEPTED, CHANGED, REJECTED)
 REVIEWED = (ACCEPTED, CHANGED, REJECTED)  # a person decided; Proposed rows are still the tool's guess
-FULL_AT, PARTIAL_AT = 0.5, 0.38
+FULL_AT, PARTIAL_AT = 0.5, 0.38  # similarity thresholds of the grades (bench/coverage_quality.py)
+MEANING_SHARE = 0.5  # with the model: this share meaning, the rest shared words
+HIGH_CONFIDENCE_DISTANCE, MEDIUM_CONFIDENCE_DISTANCE = 0.1, 0.05  # from the nearest grade threshold
 MAX_EVIDENCE = 3
 MAX_OPTION_SETS = 50_000
 
@@ -119,7 +121,7 @@ def similarity(item_texts: Sequence[str], ksb_texts: Sequence[str], embedder: Co
     if embedder is None:
         return lexical
     a, b = embedder.embed_many(list(item_texts)), embedder.embed_many(list(ksb_texts))
-    return 0.5 * lexical + 0.5 * rescale(a @ b.T, CONTEXTUAL_COSINE_RANGE)
+    return (1 - MEANING_SHARE) * lexical + MEANING_SHARE * rescale(a @ b.T, CONTEXTUAL_COSINE_RANGE)
 
 
 def grade(score: float) -> str:
@@ -130,7 +132,9 @@ def grade(score: float) -> str:
 def proposal_confidence(score: float) -> str:
     """Return how sure a proposal is: its distance from the nearest grade threshold."""
     distance = min(abs(score - FULL_AT), abs(score - PARTIAL_AT))
-    return "high" if distance >= 0.1 else "medium" if distance >= 0.05 else "low"
+    if distance >= HIGH_CONFIDENCE_DISTANCE:
+        return "high"
+    return "medium" if distance >= MEDIUM_CONFIDENCE_DISTANCE else "low"
 
 
 def propose(

@@ -181,6 +181,8 @@ MAX_PASSAGES = 12
 MAX_PROGRESSION_PARTS = 40
 MIN_SEGMENT_WORDS = 3
 PROGRESSION_SHARE = 0.25
+PART_MIN_EVIDENCE, PART_MIN_MARGIN = 0.25, 0.05  # a part is won by a standard only this clearly
+PROGRESSION_MIN_SCORE = 0.6  # the second standard scores at least this share of the first overall
 # A word is shown as "in common" only where it is distinctive: in at most this share of standards.
 DISTINCTIVE_SHARE = 0.15
 # Words any occupation's text may use about whom it serves or how: never shown as "words in common".
@@ -720,7 +722,7 @@ def _progression(
     winners: dict[int, list[str]] = {}
     for part, row in zip(parts, evidence, strict=True):
         best, runner_up = sorted(shortlist, key=lambda i: -row[i])[:2]
-        if row[best] > 0.25 and row[best] - row[runner_up] > 0.05:
+        if row[best] > PART_MIN_EVIDENCE and row[best] - row[runner_up] > PART_MIN_MARGIN:
             winners.setdefault(best, []).append(part)
     others = sorted(((i, p) for i, p in winners.items() if i != first), key=lambda kv: -len(kv[1]))
     if not others or first not in winners:
@@ -731,7 +733,7 @@ def _progression(
         index.keys[first] == index.keys[second]
         or len(second_parts) < 2
         or len(second_parts) / counted < PROGRESSION_SHARE
-        or score[second] < 0.6 * score[first]
+        or score[second] < PROGRESSION_MIN_SCORE * score[first]
     ):
         return None
     return Progression(

@@ -1,64 +1,11 @@
-"""Eligibility, filters, search and summaries on the real snapshot."""
+"""Filters, search and summaries on the real snapshot (eligibility is tests/test_eligibility.py)."""
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from htq import catalogue, eligibility
+from htq import catalogue
 from htq.catalogue import Filters
-from htq.eligibility import BLOCKS, CAUTION, CHECK_FIRST, ELIGIBLE, NOT_ELIGIBLE
-
-
-def test_software_developer_route_htqs_and_eligibility(snap, df):
-    occ = snap.occupation(catalogue.resolve_code(df, "ST0116"))
-    assert (occ.code, occ.route, occ.level) == ("OCC0116", "Digital", 4)
-    assert len(occ.htqs) == 27
-    assert "HTQDZ0006" in {h.code for h in occ.htqs}
-    verdict = eligibility.assess(occ)
-    assert verdict.verdict == ELIGIBLE
-    assert any("27 approved HTQs" in r.text for r in verdict.reasons)
-
-
-def test_regulated_standard_must_be_checked_first(snap):
-    verdict = eligibility.assess(snap.occupation("OCC0827"))
-    assert verdict.verdict == CHECK_FIRST
-    assert any(r.kind == CAUTION and "Nursing and Midwifery Council" in r.text for r in verdict.reasons)
-
-
-def test_level_6_standard_is_not_eligible(snap):
-    verdict = eligibility.assess(snap.occupation("OCC0781"))  # registered nurse, level 6
-    assert verdict.verdict == NOT_ELIGIBLE
-    assert verdict.reasons[0].kind == BLOCKS and "Level 6" in verdict.reasons[0].text
-
-
-def test_potential_occupation_is_not_eligible(snap):
-    verdict = eligibility.assess(snap.occupation("OCC1119"))  # tug master, potential
-    assert verdict.verdict == NOT_ELIGIBLE
-    assert any("potential occupation" in r.text for r in verdict.reasons)
-    assert any("tugboat" in r.text for r in verdict.reasons)
-
-
-def test_retired_apprenticeship_of_a_standard_without_apprenticeship_stays_eligible(snap):
-    occ = snap.occupation("OCC0066")
-    assert (occ.status, occ.standard_status) == ("Occupational standard without apprenticeship", "Retired")
-    assert eligibility.assess(occ).eligible
-
-
-def test_retired_standard_of_an_approved_occupation_blocks(snap):
-    occ = replace(snap.occupation("OCC0116"), standard_status="Retired")
-    assert eligibility.assess(occ).verdict == NOT_ELIGIBLE
-
-
-def test_route_cautions(snap):
-    protective = next(
-        o
-        for o in snap.data.occupations
-        if o.route == "Protective services" and o.level == 4 and o.status == "Approved occupation"
-    )
-    assert eligibility.assess(protective).verdict == CHECK_FIRST
-    hair = replace(snap.occupation("OCC0116"), route="Hair and beauty")
-    assert any("hair and beauty" in r.text for r in eligibility.assess(hair).reasons)
 
 
 def test_headline_figures(df):
@@ -92,15 +39,6 @@ def test_regulated_filter(df, index):
     # Nursing associate (title), hearing aid dispenser, small vessel engineer, and the four dental
     # occupations whose summaries say they register with, or are regulated by, the GDC.
     assert set(out["code"]) == {"OCC0827", "OCC0600", "OCC0875", "OCC0542", "OCC1432", "OCC1433", "OCC1434"}
-
-
-def test_dental_technicians_are_check_first_with_the_sentence_quoted(snap):
-    for code in ("OCC1432", "OCC1433"):
-        verdict = eligibility.assess(snap.occupation(code))
-        assert verdict.verdict == eligibility.CHECK_FIRST, code
-        reason = next(r.text for r in verdict.reasons if "statutory regulation" in r.text)
-        assert reason.startswith("Check first — statutory regulation") and "General Dental Council (GDC)" in reason
-        assert "The occupation summary says: “" in reason and "registered" in reason
 
 
 def test_status_date_range_excludes_unknown_dates(df, index):

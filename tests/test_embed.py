@@ -98,3 +98,20 @@ def test_the_fast_ascii_split_equals_the_full_basic_tokenizer(snap, model):
     assert len(ascii_texts) > 250
     for t in ascii_texts:
         assert model.tokenizer._words(t) == model.tokenizer._words_unicode(t), t[:80]
+
+
+@pytest.mark.parametrize(
+    "text, pieces",
+    [  # what bert-base-uncased's own tokenizer gives for each (its basic split, then WordPiece)
+        ("don't", ["don", "'", "t"]),
+        ("C++ and C#", ["c", "+", "+", "and", "c", "#"]),
+        ("3D-printing", ["3d", "-", "printing"]),
+        ("Naïve  CAFÉ\tsociété", ["naive", "cafe", "societe"]),
+        ("日本", ["日", "本"]),  # CJK characters are split one by one
+        ("", []),
+    ],
+)
+def test_wordpiece_splits_as_the_model_was_trained(model, text, pieces):
+    tok = model.tokenizer
+    vocab = {i: piece for piece, i in tok.ids.items()}
+    assert [vocab[i] for i in tok.encode(text)] == pieces
