@@ -6,16 +6,44 @@ import sys
 
 import pytest
 
+from htq.__main__ import main
+
+from .cli import run_cli
 from .conftest import FIXTURES, ROOT
 from .docs import encrypt_pdf, make_docx, make_pdf
 
 PROGRAMME = FIXTURES / "programmes" / "software.txt"
 
 
-def run(*args, stdin=None):
-    return subprocess.run(
-        [sys.executable, "-m", "htq", *args], cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=120
+run = run_cli  # in-process: the same argv, stdin, output and exit code, without a new interpreter each time
+
+
+def test_python_m_htq_runs_as_a_program():
+    """One real process, so the `python -m htq` entry point and its exit code are exercised as a shell sees them."""
+    ok = subprocess.run(
+        [sys.executable, "-m", "htq", "match", "--top", "1", str(PROGRAMME)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
+    assert ok.returncode == 0 and "ST0116" in ok.stdout, ok.stderr
+    bad = subprocess.run(
+        [sys.executable, "-m", "htq", "match", "missing.txt"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and bad.stderr.startswith("error: ") and "Traceback" not in bad.stderr
+
+
+def test_a_bug_is_not_dressed_as_a_user_error(monkeypatch):
+    """Only HTQError (and OSError) become "error: …" with exit 2; a programming error surfaces as itself."""
+    from htq import match
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(match, "rank", broken)
+    with pytest.raises(ValueError, match="a bug"):
+        main(["match", str(PROGRAMME)])
 
 
 def test_match_json_shape():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import UTC
 
 import pytest
@@ -11,7 +9,7 @@ import pytest
 from htq import changes, snapshot
 from htq.ingest import refresh, sources
 
-from .conftest import ROOT
+from .cli import run_cli
 from .source_server import API_KEY, Behaviour, SourceServer, default_pages, maps_records, standards_fixtures
 
 
@@ -96,8 +94,8 @@ def test_retry_after_is_honoured(behaviour, data_copy):
     "faults, message",
     [
         ({"/api/apprenticeshipstandards": ["500"] * 10}, "server error 500, 3 attempts"),
-        ({"/api/apprenticeshipstandards/ST0116": ["timeout:3"] * 3}, "no complete answer within 2 s"),
-        ({"/api/apprenticeshipstandards/ST0116": ["trickle:0.2"] * 3}, "no complete answer within 2 s"),
+        ({"/api/apprenticeshipstandards/ST0116": ["timeout:1"] * 3}, "no complete answer within 0.5 s"),
+        ({"/api/apprenticeshipstandards/ST0116": ["trickle:0.1"] * 3}, "no complete answer within 0.5 s"),
         ({"/api/v1/occupations/OCC0827": ["drop"] * 3}, "connection failed or was cut off"),
         ({"/api/apprenticeshipstandards/ST0118": ["badjson"]}, "not valid JSON"),
         ({"/api/apprenticeshipstandards/ST0116": ["429:600"]}, "asks us to wait 600 s"),
@@ -106,8 +104,9 @@ def test_retry_after_is_honoured(behaviour, data_copy):
 def test_faults_end_with_a_message_and_the_old_snapshot_in_use(behaviour, data_copy, snap, faults, message):
     behaviour.faults = faults
     key = API_KEY if any(path.startswith("/api/v1/") for path in faults) else None
+    slow = "within 0.5 s" in message  # a short deadline keeps these cases to a second or two
     with SourceServer(behaviour) as url, pytest.raises(refresh.RefreshError, match=message):
-        run_refresh(url, data_copy, key=key)
+        run_refresh(url, data_copy, key=key, timeout=0.5 if slow else 2.0)
     assert snapshot.current_id(data_copy) == snap.id
     assert snapshot.load(data_copy).data == snap.data
     assert [p.name for p in (data_copy / "snapshots").iterdir()] == [snap.id]
@@ -190,68 +189,28 @@ def test_old_snapshots_are_pruned_but_the_last_few_kept(behaviour, data_copy):
     assert snapshot.current_id(data_copy) == kept[0] and snapshot.previous_id(data_copy) == kept[1]
 
 
-def test_cli_refresh_and_diff(behaviour, data_copy, snap):
+def test_cli_refresh_and_diff(behaviour, data_copy, snap, monkeypatch):
+    monkeypatch.setenv("HTQ_MAPS_API_KEY", API_KEY)
     with SourceServer(behaviour) as url:
-        out = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "htq",
-                "--data-dir",
-                str(data_copy),
-                "refresh",
-                "--maps-api",
-                url,
-                "--standards-api",
-                url,
-                "--retries",
-                "1",
-                "--timeout",
-                "5",
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env={**__import__("os").environ, "HTQ_MAPS_API_KEY": API_KEY},
-        )
+        out = run_cli(
+            "--data-dir", str(data_copy), "refresh", "--maps-api", url, "--standards-api", url,
+            "--retries", "1", "--timeout", "5",
+        )  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert "is now in use" in out.stdout and "standard(s) changed since 2026-07-06" in out.stdout
     assert "Occupations" in out.stderr and "1,269/1,269" in out.stderr  # the progress bar
     new_id = snapshot.current_id(data_copy)
-    diff = subprocess.run(
-        [sys.executable, "-m", "htq", "--data-dir", str(data_copy), "diff", snap.id, new_id],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    diff = run_cli("--data-dir", str(data_copy), "diff", snap.id, new_id)
     assert diff.returncode == 0 and "ST0116" in diff.stdout and "K12  reworded" in diff.stdout
 
 
-def test_cli_refresh_failure_exits_1_and_names_the_snapshot_in_use(behaviour, data_copy, snap):
+def test_cli_refresh_failure_exits_1_and_names_the_snapshot_in_use(behaviour, data_copy, snap, monkeypatch):
+    monkeypatch.delenv("HTQ_MAPS_API_KEY", raising=False)
     behaviour.faults = {"/api/apprenticeshipstandards": ["500"] * 10}
     with SourceServer(behaviour) as url:
-        out = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "htq",
-                "--data-dir",
-                str(data_copy),
-                "refresh",
-                "--maps-api",
-                url,
-                "--standards-api",
-                url,
-                "--retries",
-                "1",
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        out = run_cli(
+            "--data-dir", str(data_copy), "refresh", "--maps-api", url, "--standards-api", url, "--retries", "1"
+        )  # fmt: skip
     assert out.returncode == 1
     assert "refresh failed" in out.stderr and f"still {snap.id}" in out.stderr and "Traceback" not in out.stderr
 
@@ -294,29 +253,10 @@ def test_refresh_keeps_review_dates_of_every_version(behaviour, data_copy, snap)
 
 
 def cli_refresh(url, data_dir, *extra):
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "htq",
-            "--data-dir",
-            str(data_dir),
-            "refresh",
-            "--maps-api",
-            url,
-            "--standards-api",
-            url,
-            "--retries",
-            "1",
-            "--timeout",
-            "5",
-            *extra,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_cli(
+        "--data-dir", str(data_dir), "refresh", "--maps-api", url, "--standards-api", url,
+        "--retries", "1", "--timeout", "5", *extra,
+    )  # fmt: skip
 
 
 def test_keep_1_succeeds_and_keep_0_is_refused(behaviour, data_copy, snap):
