@@ -272,3 +272,32 @@ def test_check_never_passes_while_rows_are_still_proposed():
     assert (
         status(coverage.check_criteria(ksb_rows(*spec), modules(("M1", 4, True)), {"ST9001": 4}), "Every KSB") == "pass"
     )
+
+
+@pytest.mark.parametrize(
+    "score, grade, confidence",
+    [
+        (0.0, coverage.NONE, "high"),
+        (0.279, coverage.NONE, "high"),  # 0.101 below the partial threshold
+        (0.32, coverage.NONE, "medium"),
+        (0.379, coverage.NONE, "low"),
+        (0.38, coverage.PARTIAL, "low"),
+        (0.44, coverage.PARTIAL, "medium"),
+        (0.499, coverage.PARTIAL, "low"),
+        (0.5, coverage.FULL, "low"),
+        (0.56, coverage.FULL, "medium"),
+        (0.61, coverage.FULL, "high"),
+    ],
+)
+def test_grades_and_their_confidence_at_the_thresholds(score, grade, confidence):
+    assert coverage.grade(score) == grade
+    assert coverage.proposal_confidence(score) == confidence
+
+
+def test_with_the_model_similarity_is_half_words_half_meaning(embedder):
+    items, ksbs = ["Design and test relational databases"], ["Design, build and test data stores"]
+    words = coverage.similarity(items, ksbs, None)[0, 0]
+    both = coverage.similarity(items, ksbs, embedder)[0, 0]
+    cosine = float(embedder.embed(items[0]) @ embedder.embed(ksbs[0]))
+    meaning = min(1.0, max(0.0, (cosine - 0.1) / (0.7 - 0.1)))
+    assert both == pytest.approx(0.5 * words + 0.5 * meaning, abs=1e-5)

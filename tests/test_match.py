@@ -317,3 +317,27 @@ def test_candidates_carry_eligibility_and_ineligible_ones_are_left_out_by_defaul
     assert table.iloc[0]["Occupational map"].startswith(
         "https://occupational-maps.skillsengland.education.gov.uk/maps/occupation/OCC"
     )
+
+
+def test_precedent_weight_drops_once_the_text_has_enough_subject_words():
+    words = ["network", "database", "python", "testing", "security", "cloud", "agile", "debugging", "java", "linux"]
+    words += ["scripting", "servers", "routing", "firewall", "encryption", "containers", "kubernetes", "sql"]
+    words += ["algorithms", "compilers", "graphics"]
+    text = " ".join(words)
+    assert len(match.subject_terms(text)) == match.RICH_TEXT_TERMS + 1
+    rich = match.Programme("", " ".join(words[: match.RICH_TEXT_TERMS]))
+    short = match.Programme("", " ".join(words[: match.RICH_TEXT_TERMS - 1]))
+    assert match.precedent_weight(rich) == match.PRECEDENT_WEIGHT_RICH
+    assert match.precedent_weight(short) == match.PRECEDENT_WEIGHT
+
+
+def test_precedents_weigh_in_as_the_weight_says(index):
+    """A title-only programme's score blends content (words 0.6, meaning 0.4) and precedent by PRECEDENT_WEIGHT,
+    divided by what the best precedent allows."""
+    result = match.rank(index, match.Programme("HNC Construction Management", ""), top=5)
+    first = result.candidates[0]
+    assert first.level == result.level == 4 and first.precedent > 0  # same level: no discount to undo
+    assert result.precedent_weight == match.PRECEDENT_WEIGHT
+    content = (1 - match.DENSE_WEIGHT) * first.lexical + match.DENSE_WEIGHT * first.semantic
+    blended = (1 - match.PRECEDENT_WEIGHT) * content + match.PRECEDENT_WEIGHT * first.precedent
+    assert first.score == pytest.approx(blended / result.scale, rel=1e-6)
