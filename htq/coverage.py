@@ -488,43 +488,44 @@ def check_module_levels(
     )
 
 
+ROWS_COLUMNS = [
+    "Standard",
+    "Type",
+    "Code",
+    "Statement",
+    "Coverage",
+    "Proposed",
+    "Score",
+    "Confidence",
+    "Evidence",
+    "Decision",
+    "Notes",
+    "Decided by",
+    "Decided at",
+]
+
+
 def rows_frame(rows: Sequence[MappingRow]) -> pd.DataFrame:
     """Return the mapping as a table for people: one row per KSB, evidence written out."""
-    return pd.DataFrame(
-        [
-            {
-                "Standard": r.standard,
-                "Type": r.kind.capitalize(),
-                "Code": r.code,
-                "Statement": r.statement,
-                "Coverage": r.coverage,
-                "Proposed": r.proposed,
-                "Score": r.score,
-                "Confidence": r.confidence,
-                "Evidence": "\n".join(f"{e.module}: {e.outcome} ({e.score:.2f})" for e in r.evidence),
-                "Decision": r.decision,
-                "Notes": r.notes,
-                "Decided by": r.decided_by,
-                "Decided at": r.decided_at,
-            }
-            for r in rows
-        ],
-        columns=[
-            "Standard",
-            "Type",
-            "Code",
-            "Statement",
-            "Coverage",
-            "Proposed",
-            "Score",
-            "Confidence",
-            "Evidence",
-            "Decision",
-            "Notes",
-            "Decided by",
-            "Decided at",
-        ],
-    )
+    records = [
+        (
+            r.standard,
+            r.kind.capitalize(),
+            r.code,
+            r.statement,
+            r.coverage,
+            r.proposed,
+            r.score,
+            r.confidence,
+            "\n".join(f"{e.module}: {e.outcome} ({e.score:.2f})" for e in r.evidence),
+            r.decision,
+            r.notes,
+            r.decided_by,
+            r.decided_at,
+        )
+        for r in rows
+    ]
+    return pd.DataFrame(records, columns=ROWS_COLUMNS)
 
 
 def standards_from_rows(rows: Sequence[MappingRow]) -> list[StandardContent]:

@@ -922,61 +922,60 @@ def rank(
     )
 
 
+CANDIDATE_COLUMNS = [
+    "Rank",
+    "Standard",
+    "Occupation",
+    "Title",
+    "Level",
+    "Route",
+    "Score",
+    "Confidence",
+    "Level fit",
+    "HTQ eligibility",
+    "Eligibility notes",
+    "Occupational map",
+    "Options",
+    "Lexical evidence",
+    "Semantic evidence",
+    "Precedent evidence",
+    "Matched words",
+    "Closest passage",
+    "Standard's sentence",
+    "Precedent HTQs",
+]
+
+
 def candidates_frame(result: Result) -> pd.DataFrame:
     """Return the candidates as a table for people (and for CSV/Excel downloads)."""
     import pandas as pd
 
-    rows = []
-    for c in result.candidates:
-        rows.append(
-            {
-                "Rank": c.rank,
-                "Standard": c.reference,
-                "Occupation": c.occupation,
-                "Title": c.title,
-                "Level": c.level,
-                "Route": c.route or "unknown",
-                "Score": round(c.score, 3),
-                "Confidence": c.confidence,
-                "Level fit": c.level_fit,
-                "HTQ eligibility": c.eligibility,
-                "Eligibility notes": " ".join(c.eligibility_notes),
-                "Occupational map": catalogue.map_url(c.occupation),
-                "Options": "; ".join(f"{o.occupation} {o.title}" for o in c.options),
-                "Lexical evidence": round(c.lexical, 3),
-                "Semantic evidence": round(c.semantic, 3),
-                "Precedent evidence": round(c.precedent, 3),
-                "Matched words": "; ".join(f"{e.field}: {', '.join(e.terms)}" for e in c.reasons),
-                "Closest passage": c.passages[0].passage if c.passages else "",
-                "Standard's sentence": c.passages[0].sentence if c.passages else "",
-                "Precedent HTQs": "; ".join(f"{p.code} {p.title}" for p in c.precedents),
-            }
+    rows = [
+        (
+            c.rank,
+            c.reference,
+            c.occupation,
+            c.title,
+            c.level,
+            c.route or "unknown",
+            round(c.score, 3),
+            c.confidence,
+            c.level_fit,
+            c.eligibility,
+            " ".join(c.eligibility_notes),
+            catalogue.map_url(c.occupation),
+            "; ".join(f"{o.occupation} {o.title}" for o in c.options),
+            round(c.lexical, 3),
+            round(c.semantic, 3),
+            round(c.precedent, 3),
+            "; ".join(f"{e.field}: {', '.join(e.terms)}" for e in c.reasons),
+            c.passages[0].passage if c.passages else "",
+            c.passages[0].sentence if c.passages else "",
+            "; ".join(f"{p.code} {p.title}" for p in c.precedents),
         )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "Rank",
-            "Standard",
-            "Occupation",
-            "Title",
-            "Level",
-            "Route",
-            "Score",
-            "Confidence",
-            "Level fit",
-            "HTQ eligibility",
-            "Eligibility notes",
-            "Occupational map",
-            "Options",
-            "Lexical evidence",
-            "Semantic evidence",
-            "Precedent evidence",
-            "Matched words",
-            "Closest passage",
-            "Standard's sentence",
-            "Precedent HTQs",
-        ],
-    )
+        for c in result.candidates
+    ]
+    return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
 
 
 def contributions(candidate: Candidate, result: Result) -> dict[str, float]:

@@ -1,5 +1,6 @@
 """Filters, search and summaries on the real snapshot (eligibility is tests/test_eligibility.py)."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -135,3 +136,89 @@ def test_listings_link_every_standard_to_its_official_records(df):
 def test_levels_of_names_each_reference_level_once(df):
     levels = catalogue.levels_of(df, ["ST0116", "ST0118", "NOT-A-CODE"])
     assert levels == {"ST0116": 4, "ST0118": 4}
+
+
+def test_filters_are_described_in_one_line_for_downloads():
+    assert catalogue.describe_filters(Filters()) == "none (all occupations)"
+    every = Filters(
+        query="  cyber  ",
+        routes=("Digital", "Engineering and manufacturing"),
+        levels=(5, 4),
+        statuses=("Approved occupation",),
+        eligible_only=True,
+        has_htqs=True,
+        regulated="unknown",
+        date_from=date(2020, 1, 1),
+        revision_or_retired=True,
+        not_updated_since=2022,
+    )
+    assert catalogue.describe_filters(every) == (
+        "search “cyber”; routes: Digital, Engineering and manufacturing; levels: 4, 5; map status: Approved "
+        "occupation; HTQ-eligible only; with approved HTQs; regulation not known; status date 2020-01-01 to …; "
+        "in revision or retired; not updated since 2022 (standards with no known date left out)"
+    )
+    assert catalogue.describe_filters(Filters(regulated="yes", date_to=date(2021, 6, 30))) == (
+        "statutory regulated; status date … to 2021-06-30"
+    )
+
+
+def test_key_facts_say_unknown_and_name_each_source(snap):
+    from dataclasses import replace as with_
+
+    occ = with_(snap.occupation("OCC0116"), regulated=None, regulated_body=None, pathway=None)
+    facts = catalogue.key_facts(occ, {"maps_api": "Occupational Maps API"}).set_index("Field")
+    assert list(facts.index) == [label for label, _ in catalogue.FACT_FIELDS]
+    assert facts.loc["Level"].tolist() == ["4", "Occupational Maps API"]
+    assert facts.loc["Pathway"].tolist() == ["unknown", "—"]
+    assert facts.loc["Statutory regulation"].tolist() == ["unknown", "—"]
+    assert facts.loc["SOC 2020", "Value"].startswith(occ.soc2020_code + " ")
+    named = catalogue.key_facts(with_(occ, regulated=True, regulated_body="the NMC"), {}).set_index("Field")
+    assert named.loc["Statutory regulation", "Value"] == "Yes — the NMC"
+    unnamed = catalogue.key_facts(with_(occ, regulated=True), {}).set_index("Field")
+    assert unnamed.loc["Statutory regulation", "Value"] == "Yes (regulator not named)"
+    assert (
+        catalogue.key_facts(with_(occ, regulated=False), {}).set_index("Field").loc["Statutory regulation", "Value"]
+        == "No"
+    )
+
+
+def test_htq_ksb_and_duty_tables(snap):
+    from htq.model import Duty, Htq, Ksb, StandardContent
+
+    occ = replace(
+        snap.occupation("OCC0116"), htqs=(Htq("HTQ1", "HNC Computing", 5), Htq("HTQ2", "X", 4, "Cat", "Pearson"))
+    )
+    assert catalogue.htq_table(occ).to_dict("records") == [
+        {
+            "HTQ code": "HTQ1",
+            "Qualification": "HNC Computing",
+            "Level": 5,
+            "Awarding body": "not named in the title",
+            "Category": "unknown",
+        },
+        {"HTQ code": "HTQ2", "Qualification": "X", "Level": 4, "Awarding body": "Pearson", "Category": "Cat"},
+    ]
+    content = StandardContent(
+        "ST9001",
+        "T",
+        "1.0",
+        True,
+        ksbs=(Ksb("K1", "knowledge", "Know a"), Ksb("S1", "skill", "Do b")),
+        duties=(Duty("D1", "First", ("K1", "S1"), True), Duty("D2", "Second", (), False), Duty("D3", "Third", ())),
+    )
+    assert catalogue.ksb_table(content).to_dict("records") == [
+        {"Code": "K1", "Type": "Knowledge", "Statement": "Know a"},
+        {"Code": "S1", "Type": "Skill", "Statement": "Do b"},
+    ]
+    assert catalogue.duty_table(content).to_dict("records") == [
+        {"Duty": "D1", "Description": "First", "KSBs": "K1, S1", "Core": "Core"},
+        {"Duty": "D2", "Description": "Second", "KSBs": "", "Core": "Option"},
+        {"Duty": "D3", "Description": "Third", "KSBs": "", "Core": "unknown"},
+    ]
+    assert list(catalogue.htq_table(replace(occ, htqs=())).columns) == [
+        "HTQ code",
+        "Qualification",
+        "Level",
+        "Awarding body",
+        "Category",
+    ]

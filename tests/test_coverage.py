@@ -301,3 +301,136 @@ def test_with_the_model_similarity_is_half_words_half_meaning(embedder):
     cosine = float(embedder.embed(items[0]) @ embedder.embed(ksbs[0]))
     meaning = min(1.0, max(0.0, (cosine - 0.1) / (0.7 - 0.1)))
     assert both == pytest.approx(0.5 * words + 0.5 * meaning, abs=1e-5)
+
+
+def detail(check):
+    return check.status, check.detail
+
+
+def test_every_ksb_check_says_exactly_what_is_wrong():
+    accepted = coverage.ACCEPTED
+    full = ksb_rows(("K1", FULL, ["A"], ""), ("K2", FULL, ["A"], ""), decision=accepted)
+    assert detail(coverage.check_every_ksb(full)) == (
+        "pass",
+        "All 2 KSBs are reviewed and covered in full, or in part with a reason.",
+    )
+    gaps = ksb_rows(("K1", NONE, [], ""), ("K2", NONE, [], ""), ("K3", FULL, ["A"], ""), decision=accepted)
+    assert detail(coverage.check_every_ksb(gaps)) == ("fail", "2 KSB(s) not covered: ST9001 K1, ST9001 K2")
+    weak = ksb_rows(("K1", PARTIAL, ["A"], ""), decision=accepted)
+    assert detail(coverage.check_every_ksb(weak)) == (
+        "warn",
+        "1 partial KSB(s) need a note saying why partial coverage is acceptable (e.g. better delivered in "
+        "the workplace): ST9001 K1",
+    )
+    pending = ksb_rows(("K1", FULL, ["A"], ""), ("K2", FULL, ["A"], ""), decision=coverage.PROPOSED)
+    assert detail(coverage.check_every_ksb(pending)) == (
+        "warn",
+        "Cannot be confirmed yet: 2 of 2 KSB(s) are still the tool's proposals. Accept, change or reject each one.",
+    )
+    assert detail(coverage.check_every_ksb([])) == ("n/a", "No KSBs to check.")
+    assert detail(coverage.check_every_ksb(full, ["ST9001", "ST0001"])) == (
+        "warn",
+        "Cannot be confirmed: the KSB list of ST9001 is partial, so KSBs missing from it are not checked. "
+        "Import the full list from the standard's page.",
+    )
+    many = ksb_rows(*((f"K{n}", NONE, [], "") for n in range(1, 21)), decision=accepted)
+    assert coverage.check_every_ksb(many).detail.endswith("ST9001 K15")  # the first 15 are named
+
+
+def test_every_choice_check_messages():
+    rows = ksb_rows(("K1", FULL, ["CORE"], ""), ("K2", FULL, ["OPT1"], ""), ("K3", FULL, ["OPT2", "OPT3"], ""))
+    mods = modules(("CORE", 4, True), ("OPT1", 4, False), ("OPT2", 4, False), ("OPT3", 4, False))
+    assert detail(coverage.check_every_choice(rows, mods, 2)) == (
+        "fail",
+        "1 of 3 choices of 2 option(s) leave KSBs uncovered; e.g. OPT2, OPT3 misses ST9001 K2.",
+    )
+    assert detail(coverage.check_every_choice(rows, mods, 3)) == (
+        "pass",
+        "All 1 choices of 3 from 3 option(s) keep every covered KSB covered.",
+    )
+    assert detail(coverage.check_every_choice(rows, mods, 9)) == detail(coverage.check_every_choice(rows, mods, 3))
+    assert detail(coverage.check_every_choice(rows, mods, None)) == (
+        "warn",
+        "3 optional module(s): say how many a student chooses to check every combination.",
+    )
+    assert coverage.check_every_choice(rows, modules(("CORE", 4, True)), 1).status == "n/a"
+    wide = modules(*((f"O{n}", 4, False) for n in range(30)))
+    assert detail(coverage.check_every_choice(rows, wide, 10)) == (
+        "warn",
+        "30,045,015 combinations of 10 from 30 options: too many to check one by one.",
+    )
+    assert coverage.MAX_OPTION_SETS == 50_000
+
+
+def test_module_level_check_messages():
+    rows = ksb_rows(("K1", FULL, ["A"], ""))
+    assert detail(coverage.check_module_levels(rows, modules(("A", 3, True), ("B", 6, True)), {"ST9001": 4})) == (
+        "fail",
+        "Modules outside levels 4-5 in an HTQ: A (level 3), B (level 6)",
+    )
+    assert detail(coverage.check_module_levels(rows, modules(("A", 4, True)), {"ST9001": 5})) == (
+        "warn",
+        "ST9001 is a level 5 standard but no level 5 module evidences its KSBs.",
+    )
+    assert detail(coverage.check_module_levels(rows, modules(("A", 5, True), ("B", 4, True)), {"ST9001": 5})) == (
+        "pass",
+        "Modules are at levels 4, 5; standards at ST9001 level 5.",
+    )
+    assert coverage.check_module_levels(rows, [Module("A", "A")], {}).detail == (
+        "No module has a level: add levels to check."
+    )
+    checks = coverage.check_criteria(rows, modules(("A", 4, True)), {"ST9001": 4})
+    assert [c.name for c in checks] == [coverage.EVERY_KSB, coverage.EVERY_CHOICE, coverage.MODULE_LEVELS]
+
+
+def test_the_mapping_table_writes_each_row_out():
+    (r,) = ksb_rows(("K1", PARTIAL, ["A", "B"], "on placement"), decision=coverage.CHANGED)
+    r = replace(r, decided_by="ana@example.org", decided_at="2026-12-01T10:00")
+    frame = coverage.rows_frame([r])
+    assert list(frame.columns) == coverage.ROWS_COLUMNS
+    assert frame.iloc[0].to_dict() == {
+        "Standard": "ST9001",
+        "Type": "Knowledge",
+        "Code": "K1",
+        "Statement": "statement K1",
+        "Coverage": PARTIAL,
+        "Proposed": PARTIAL,
+        "Score": 0.6,
+        "Confidence": "high",
+        "Evidence": "A: outcome (0.60)\nB: outcome (0.60)",
+        "Decision": coverage.CHANGED,
+        "Notes": "on placement",
+        "Decided by": "ana@example.org",
+        "Decided at": "2026-12-01T10:00",
+    }
+    assert coverage.rows_frame([]).empty and list(coverage.rows_frame([]).columns) == coverage.ROWS_COLUMNS
+
+
+def test_duty_roll_up_counts_and_says_each_status():
+    std = StandardContent(
+        "ST9001",
+        "Test",
+        "1.0",
+        True,
+        ksbs=tuple(Ksb(f"K{n}", "knowledge", "x") for n in range(1, 4)),
+        duties=(
+            Duty("D1", "All full", ("K1",)),
+            Duty("D2", "Has a gap", ("K1", "K3")),
+            Duty("D3", "Part covered", ("K1", "K2")),
+            Duty("D4", "Not linked", ("K9",)),
+        ),
+    )
+    rows = ksb_rows(("K1", FULL, ["A"], ""), ("K2", PARTIAL, ["A"], "x"), ("K3", NONE, [], ""))
+    table = coverage.by_duty(rows, [std])
+    assert list(table.columns) == ["Standard", "Duty", "Description", "KSBs", "Full", "Partial", "None", "Status"]
+    assert table.to_dict("records")[1] == {
+        "Standard": "ST9001",
+        "Duty": "D2",
+        "Description": "Has a gap",
+        "KSBs": "K1, K3",
+        "Full": 1,
+        "Partial": 0,
+        "None": 1,
+        "Status": "gaps",
+    }
+    assert list(table["Status"]) == ["covered", "gaps", "partly covered", "no KSBs linked"]

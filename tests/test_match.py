@@ -1,8 +1,10 @@
 """The matcher on the real snapshot: known pairs, reasons, precedents, levels, routes, progression."""
 
+from dataclasses import replace
+
 import pytest
 
-from htq import documents, match
+from htq import documents, eligibility, match
 
 from .conftest import FIXTURES
 
@@ -341,3 +343,81 @@ def test_precedents_weigh_in_as_the_weight_says(index):
     content = (1 - match.DENSE_WEIGHT) * first.lexical + match.DENSE_WEIGHT * first.semantic
     blended = (1 - match.PRECEDENT_WEIGHT) * content + match.PRECEDENT_WEIGHT * first.precedent
     assert first.score == pytest.approx(blended / result.scale, rel=1e-6)
+
+
+def crafted_candidate(**changes):
+    base = match.Candidate(
+        rank=1,
+        reference="ST0116",
+        occupation="OCC0116",
+        title="Software developer",
+        level=4,
+        route=None,
+        score=0.87654,
+        confidence=match.HIGH,
+        level_fit="same level",
+        reasons=(match.SharedWords("title", ("software", "developer")), match.SharedWords("keywords", ("code",))),
+        precedents=(match.Precedent("HTQ1", "HNC Software", 4, 0.91234, ("OCC0116",)),),
+        lexical=0.12345,
+        semantic=0.54321,
+        precedent=0.33333,
+        options=(match.Option("OCC0116A", "Software developer (games)", 0.81234, ("games",)),),
+        passages=(match.PassageMatch("We teach Python.", "Write code.", 0.71234),),
+        eligibility=eligibility.CHECK_FIRST,
+        eligibility_notes=("Check first.", "Regulated."),
+    )
+    return replace(base, **changes)
+
+
+def test_a_candidate_as_json_is_the_cli_contract():
+    assert crafted_candidate().to_json() == {
+        "rank": 1,
+        "reference": "ST0116",
+        "occupation": "OCC0116",
+        "title": "Software developer",
+        "level": 4,
+        "route": None,
+        "score": 0.8765,
+        "confidence": "high",
+        "level_fit": "same level",
+        "eligibility": {"verdict": eligibility.CHECK_FIRST, "reasons": ["Check first.", "Regulated."]},
+        "evidence": {"lexical": 0.1235, "semantic": 0.5432, "precedent": 0.3333},
+        "reasons": [{"field": "title", "terms": ["software", "developer"]}, {"field": "keywords", "terms": ["code"]}],
+        "passages": [{"passage": "We teach Python.", "sentence": "Write code.", "similarity": 0.712}],
+        "precedents": [
+            {"code": "HTQ1", "title": "HNC Software", "level": 4, "similarity": 0.912, "occupations": ["OCC0116"]}
+        ],
+        "options": [
+            {"occupation": "OCC0116A", "title": "Software developer (games)", "score": 0.8123, "distinct": ["games"]}
+        ],
+    }
+
+
+def test_the_candidates_table_is_what_people_download():
+    frame = match.candidates_frame(match.Result((crafted_candidate(),)))
+    assert list(frame.columns) == match.CANDIDATE_COLUMNS
+    assert frame.iloc[0].to_dict() == {
+        "Rank": 1,
+        "Standard": "ST0116",
+        "Occupation": "OCC0116",
+        "Title": "Software developer",
+        "Level": 4,
+        "Route": "unknown",
+        "Score": 0.877,
+        "Confidence": "high",
+        "Level fit": "same level",
+        "HTQ eligibility": eligibility.CHECK_FIRST,
+        "Eligibility notes": "Check first. Regulated.",
+        "Occupational map": "https://occupational-maps.skillsengland.education.gov.uk/maps/occupation/OCC0116",
+        "Options": "OCC0116A Software developer (games)",
+        "Lexical evidence": 0.123,
+        "Semantic evidence": 0.543,
+        "Precedent evidence": 0.333,
+        "Matched words": "title: software, developer; keywords: code",
+        "Closest passage": "We teach Python.",
+        "Standard's sentence": "Write code.",
+        "Precedent HTQs": "HTQ1 HNC Software",
+    }
+    bare = match.candidates_frame(match.Result((crafted_candidate(passages=(), options=(), precedents=()),)))
+    assert bare.loc[0, ["Closest passage", "Standard's sentence", "Options", "Precedent HTQs"]].tolist() == [""] * 4
+    assert match.candidates_frame(match.Result(())).empty
