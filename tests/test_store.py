@@ -122,6 +122,52 @@ def test_round_trip_keeps_everything_as_typed(store):
     assert again.answers["B2a"] == Answer("B2a", "Yes", "https://intranet.example/consent-form", "Ann", T0.isoformat())
 
 
+def test_every_field_comes_back_exactly_as_saved(store):
+    """The whole record, not a sample: each field of the programme, its modules, shortlist, mapping and answers."""
+    typed = programme(
+        modules=(
+            Module("SD401", "Programming", 4, 20, True, ("Write code", HOSTILE), "Portfolio"),
+            Module("SD503", "DevOps", 5, 15, False, (), ""),
+            Module("SD504", "No level", None, None, True),
+        ),
+        shortlist=(
+            ShortlistEntry("OCC0116", "ST0116", "Software developer", "first choice", "1.1", "Approved for delivery"),
+            ShortlistEntry("OCC0118", "ST0118", "Data analyst"),
+        ),
+        mapping=(
+            coverage.MappingRow(
+                "ST0116", "1.1", "skill", "S3", "statement S3", "partial", "full",
+                (coverage.Evidence("SD401", "an outcome", 0.61), coverage.Evidence("SD503", HOSTILE, 0.4)),
+                0.55, "medium", decision=coverage.CHANGED, notes="team decided: " + HOSTILE,
+            ),
+            coverage.MappingRow("ST0118", None, "behaviour", "B1", "statement B1", "none", "none"),
+        ),
+        answers={
+            "B2a": Answer("B2a", "Yes", "https://intranet.example/consent-form"),
+            "C2b": Answer("C2b", "Not yet", ""),
+        },
+    )  # fmt: skip
+    saved = store.create(typed, by="Ann", now=T0)
+    again = store.get(saved.id)
+    assert again == saved
+    stamp = T0.isoformat()
+    expected_rows = (
+        replace(typed.mapping[0], decided_by="Ann", decided_at=stamp),
+        typed.mapping[1],  # an untouched proposal: nobody decided anything
+    )
+    assert again == replace(
+        typed,
+        id=saved.id,
+        revision=1,
+        created_at=stamp,
+        updated_at=stamp,
+        updated_by="Ann",
+        mapping=expected_rows,
+        answers={k: replace(a, answered_by="Ann", answered_at=stamp) for k, a in typed.answers.items()},
+    )
+    assert store.programmes() == [again]
+
+
 def test_decisions_record_who_and_when(store):
     saved = store.create(programme(), by="Ann", now=T0)
     assert saved.mapping[0].decided_by == ""  # an untouched proposal has no decision yet
