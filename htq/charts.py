@@ -158,30 +158,37 @@ def totals_figure(totals: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def matrix_figure(scores: pd.DataFrame) -> go.Figure:
-    """Return the modules x KSBs similarity matrix as a heatmap (darker = stronger evidence)."""
+def _heatmap(
+    frame: pd.DataFrame, scale_title: str, hover: str, gap: int, row_height: int, **xaxis: object
+) -> go.Figure:
+    """Return rows x columns of a 0..1 frame as a green heatmap, first row on top."""
     fig = go.Figure(
         go.Heatmap(
-            z=scores.to_numpy(),
-            x=list(scores.columns),
-            y=list(scores.index),
+            z=frame.to_numpy(dtype=float),
+            x=list(frame.columns),
+            y=list(frame.index),
             colorscale="Greens",
             zmin=0,
             zmax=1,
-            colorbar=dict(title="Similarity"),
-            xgap=1,
-            ygap=1,
-            hovertemplate="%{y} → %{x}<br>similarity %{z:.2f}<extra></extra>",
+            colorbar=dict(title=scale_title),
+            xgap=gap,
+            ygap=gap,
+            hovertemplate=hover,
         )
     )
     fig.update_layout(
-        height=120 + 26 * len(scores.index),
+        height=120 + row_height * len(frame.index),
         margin=dict(t=10, l=10, r=10, b=10),
         font=FONT,
         yaxis=dict(autorange="reversed"),
-        xaxis=dict(tickangle=-60),
+        xaxis=dict(**xaxis),
     )
     return fig
+
+
+def matrix_figure(scores: pd.DataFrame) -> go.Figure:
+    """Return the modules x KSBs similarity matrix as a heatmap (darker = stronger evidence)."""
+    return _heatmap(scores, "Similarity", "%{y} → %{x}<br>similarity %{z:.2f}<extra></extra>", 1, 26, tickangle=-60)
 
 
 def changes_figure(counts: dict[str, int]) -> go.Figure:
@@ -209,24 +216,4 @@ def changes_figure(counts: dict[str, int]) -> go.Figure:
 
 def portfolio_figure(grid: pd.DataFrame) -> go.Figure:
     """Return programmes x standards coloured by the share of KSBs covered (blank where not mapped)."""
-    fig = go.Figure(
-        go.Heatmap(
-            z=grid.to_numpy(dtype=float),
-            x=list(grid.columns),
-            y=list(grid.index),
-            colorscale="Greens",
-            zmin=0,
-            zmax=1,
-            colorbar=dict(title="Covered"),
-            xgap=2,
-            ygap=2,
-            hovertemplate="%{y}<br>%{x}: %{z:.0%} of KSBs covered (reviewed rows)<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        height=120 + 40 * len(grid.index),
-        margin=dict(t=10, l=10, r=10, b=10),
-        font=FONT,
-        yaxis=dict(autorange="reversed"),
-    )
-    return fig
+    return _heatmap(grid, "Covered", "%{y}<br>%{x}: %{z:.0%} of KSBs covered (reviewed rows)<extra></extra>", 2, 40)

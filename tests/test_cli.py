@@ -52,20 +52,7 @@ def test_match_json_shape():
     rows = json.loads(out.stdout)
     assert [r["rank"] for r in rows] == [1, 2, 3]
     first = rows[0]
-    assert {
-        "rank",
-        "reference",
-        "occupation",
-        "title",
-        "level",
-        "route",
-        "score",
-        "confidence",
-        "reasons",
-        "precedents",
-        "options",
-        "passages",
-    } <= set(first)
+    assert {"rank", "reference", "score", "reasons", "passages"} <= set(first)  # all keys: test_match's JSON contract
     assert (first["reference"], first["occupation"], first["level"], first["route"]) == (
         "ST0116",
         "OCC0116",
