@@ -486,38 +486,12 @@ def test_portfolio_without_programmes(page):
 
 
 def test_alert_after_a_refresh_changes_a_mapped_standard(page, refreshed, snap):
-    from htq import coverage
-    from htq.store import SavedProgramme, ShortlistEntry, Store
+    from htq.store import Store
 
-    content = snap.data.content["ST0116"]  # what the programme was mapped against: v1.1 of the shipped snapshot
-    rows = tuple(
-        coverage.MappingRow(
-            "ST0116",
-            content.version,
-            k.kind,
-            k.code,
-            k.text,
-            "full",
-            "full",
-            (coverage.Evidence("SD502", "testing outcome", 0.7),),
-            0.7,
-            "high",
-        )
-        for k in content.ksbs
-    )
-    Store().migrate()
-    Store().create(
-        SavedProgramme(
-            id="",
-            title="FdSc Software Development",
-            level=5,
-            mapping=rows,
-            shortlist=(ShortlistEntry("OCC0116", "ST0116", "Software developer", "", "1.2", "Approved for delivery"),),
-            snapshot_id=snap.id,
-            snapshot_date=snap.date,
-        ),
-        by="Ann",
-    )
+    from .programmes import mapped_programme
+
+    Store().migrate()  # mapped against v1.1 of the shipped snapshot; `refreshed` makes v1.2 current
+    Store().create(mapped_programme(snap, modules=("SD502",)), by="Ann")
     at = page(PORTFOLIO)
     assert "1 programme(s) affected" in at.warning[0].value
     alerts_table = at.dataframe[1].value
