@@ -3,6 +3,7 @@
 from dataclasses import replace
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from htq import catalogue
@@ -222,3 +223,86 @@ def test_htq_ksb_and_duty_tables(snap):
         "Awarding body",
         "Category",
     ]
+
+
+def test_one_frame_row_holds_what_the_screens_show(df):
+    row = df[df["code"] == "OCC0116"].iloc[0].to_dict()
+    assert {k: row[k] for k in ("code", "reference", "standard", "title", "level", "status", "standard_status")} == {
+        "code": "OCC0116",
+        "reference": "ST0116",
+        "standard": "ST0116",
+        "title": "Software developer",
+        "level": 4,
+        "status": "Approved occupation",
+        "standard_status": "Approved for delivery",
+    }
+    assert (row["version"], row["route"], row["route_order"], row["htqs"]) == ("1.2", "Digital", 6, 27)
+    assert row["status_date"] == row["last_updated"] == pd.Timestamp("2014-11-12")
+    assert row["stage"] == "approved for delivery" and row["regulated"] == "Unknown"
+    assert row["keywords"].startswith("coding, design, developer") and row["job_titles"].startswith("Application")
+    assert (
+        row["map_url"].endswith("/maps/occupation/OCC0116") and row["standard_url"] == catalogue.STANDARD_PAGE_UNKNOWN
+    )
+    assert (row["eligibility"], row["htq_eligible"]) == ("Eligible", True)
+    assert set(df.loc[df["code"].isin(["OCC0827", "OCC0781"]), "regulated"]) == {"Yes"}
+    assert df["route"].notna().all()
+
+
+def test_date_filters_include_their_end_days(df, index):
+    day = pd.Timestamp("2014-11-12")
+    on = catalogue.apply_filters(df, Filters(date_from=day.date(), date_to=day.date()), index)
+    assert len(on) >= 2 and (on["status_date"] == day).all()
+    assert "OCC0116" in set(on["code"])
+
+
+def test_not_updated_since_keeps_only_changes_before_that_year(df, index):
+    out = catalogue.apply_filters(df, Filters(not_updated_since=2015), index)
+    assert len(out) and (out["last_updated"] < pd.Timestamp("2015-01-01")).all()
+    assert "OCC0116" in set(out["code"])
+    assert set(catalogue.apply_filters(df, Filters(not_updated_since=2014), index)["code"]).isdisjoint({"OCC0116"})
+
+
+def test_status_htq_and_regulation_filters(df, index):
+    approved = catalogue.apply_filters(df, Filters(statuses=("Approved occupation",)), index)
+    assert set(approved["status"]) == {"Approved occupation"}
+    with_htqs = catalogue.apply_filters(df, Filters(has_htqs=True), index)
+    assert (with_htqs["htqs"] > 0).all() and len(with_htqs) == int((df["htqs"] > 0).sum())
+    unknown = catalogue.apply_filters(df, Filters(regulated="unknown"), index)
+    assert set(unknown["regulated"]) == {"Unknown"}
+    assert len(catalogue.apply_filters(df, Filters(regulated="any"), index)) == len(df)
+
+
+def test_search_relevance_is_relative_to_the_best_match(df, index):
+    out = catalogue.apply_filters(df, Filters(query="software developer"), index)
+    assert out["relevance"].iloc[0] == 1.0 and out["relevance"].is_monotonic_decreasing
+    assert out["code"].iloc[0] == "OCC0116" and (out["relevance"] > 0).all()
+    by_code = catalogue.apply_filters(df, Filters(query="st 116"), index)
+    assert list(by_code["code"]) == ["OCC0116"] and list(by_code["relevance"]) == [1.0]
+    with pytest.raises(ValueError, match="different table"):
+        catalogue.apply_filters(df.head(10), Filters(query="software"), index)
+
+
+def test_options_are_siblings_of_each_other(df):
+    assert catalogue.siblings(df, "OCC0039A") == ["OCC0039B", "OCC0039C", "OCC0039D", "OCC0039E", "OCC0039F"]
+    assert catalogue.siblings(df, "OCC0116") == [] and catalogue.siblings(df, "OCC9999") == []
+
+
+def test_route_by_level_counts_and_level_bands(df, snap):
+    table = catalogue.route_level_counts(df, [r.name for r in snap.data.routes])
+    assert list(table.columns) == [f"Level {n}" for n in (2, 3, 4, 5, 6, 7)] + ["Total"]
+    assert table.loc["Digital"].tolist() == [0, 12, 20, 2, 11, 16, 61]
+    assert table["Total"].sum() == len(df) and table.index.name == "Route"
+    levels = catalogue.level_table({2: 1, 4: 2, 6: 3})
+    assert levels.to_dict("records") == [
+        {"Level": "Level 2", "Band": "Technical", "Occupations": 1},
+        {"Level": "Level 4", "Band": "Higher technical", "Occupations": 2},
+        {"Level": "Level 6", "Band": "Professional", "Occupations": 3},
+    ]
+
+
+def test_hierarchy_names_what_the_snapshot_lacks(df):
+    tree = catalogue.hierarchy(df.assign(pathway=None))
+    assert set(tree["pathway"]) == {"Pathway (not in this snapshot)"}
+    row = tree[tree["code"] == "OCC0116"].iloc[0]
+    assert (row["occupation"], row["level_name"]) == ("Software developer (OCC0116)", "Level 4")
+    assert "title" not in tree.columns
