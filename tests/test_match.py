@@ -408,3 +408,41 @@ def test_the_candidates_table_is_what_people_download():
     bare = match.candidates_frame(match.Result((crafted_candidate(passages=(), options=(), precedents=()),)))
     assert bare.loc[0, ["Closest passage", "Standard's sentence", "Options", "Precedent HTQs"]].tolist() == [""] * 4
     assert match.candidates_frame(match.Result(())).empty
+
+
+def test_the_level_used_is_explained():
+    assert match.level_note(match.Result(())) == ""
+    chosen = match.Result((), level=5, level_source="chosen")
+    assert match.level_note(chosen) == (
+        "Level 5 (chosen on the page): a level 5 qualification may align to a level 4 or a level 5 standard, "
+        "so neither was discounted."
+    )
+    stated = match.Result((), level=4, level_source="stated in the title", discounted=frozenset({5}))
+    assert match.level_note(stated) == "Level 4 (stated in the title): level 5 standards were discounted by 10%."
+
+
+def test_confidence_and_progression_in_words():
+    assert match.confidence_words(match.HIGH).startswith(
+        "High confidence: this standard stands clearly ahead of the next one. When the first candidate of a "
+        "real course page was given this band in our tests, it was right 50 times in 52."
+    )
+    assert match.confidence_words(match.LOW).startswith("Low confidence: several standards fit about as well")
+    pair = match.Progression("OCC1", "OCC2", ("a", "b", "c"), ("d", "e"))
+    assert pair.explanation({"OCC1": "Nurse"}) == (
+        "The programme reads as occupational progression: 3 part(s) align best with Nurse and 2 with OCC2. "
+        "An HTQ drawing KSBs from both standards may fit better than either alone."
+    )
+
+
+def test_contributions_split_the_score_by_the_weights():
+    c = crafted_candidate(level=5, lexical=0.5, semantic=0.25, precedent=1.0)
+    result = match.Result((c,), scale=0.8, precedent_weight=0.6, discounted=frozenset({5}), dense_weight=0.4)
+    parts = match.contributions(c, result)
+    content_share = 0.9 * (1 - 0.6) / 0.8
+    assert parts == pytest.approx(
+        {
+            "Words in common": content_share * 0.6 * 0.5,
+            "Similar meaning": content_share * 0.4 * 0.25,
+            "Approved HTQ precedent": 0.9 * 0.6 * 1.0 / 0.8,
+        }
+    )
