@@ -345,6 +345,10 @@ def standard_link(code: str) -> str:
     return f"Standard?code={code}"
 
 
+# DOWNLOAD_NOTE: every download button is on_click="ignore". A file made when clicked (a callable)
+# is registered under a placeholder id for one script run; with the default on_click="rerun" the
+# click's own rerun could finish and drop that id before the browser fetched it, and the button
+# spun with "MediaFileStorageError: Deferred file … not found" in the server log.
 def download_buttons(df: pd.DataFrame, stem: str, title: str, notes: dict[str, str], key: str) -> None:
     """Draw CSV and Excel download buttons for a table (files are made when clicked, not on every rerun)."""
     left, right, _ = st.columns([1, 1, 4])
@@ -352,6 +356,7 @@ def download_buttons(df: pd.DataFrame, stem: str, title: str, notes: dict[str, s
         "Download CSV",
         lambda: report.table_csv(df),
         file_name=f"{stem}.csv",
+        on_click="ignore",  # no rerun on click: see DOWNLOAD_NOTE in ui.py
         mime="text/csv",
         icon=":material/download:",
         key=f"{key}_csv",
@@ -361,6 +366,7 @@ def download_buttons(df: pd.DataFrame, stem: str, title: str, notes: dict[str, s
         "Download Excel",
         lambda: report.table_xlsx(df, title, notes),
         file_name=f"{stem}.xlsx",
+        on_click="ignore",  # no rerun on click: see DOWNLOAD_NOTE in ui.py
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table_view:",
         key=f"{key}_xlsx",

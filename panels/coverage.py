@@ -290,6 +290,7 @@ def mapping_review(snap: snapshot.Snapshot, df: pd.DataFrame, title: str, option
         "Download KSB mapping sheet (.xlsx)",
         lambda: mapping_sheet.to_xlsx(title, rows, modules, notes),
         file_name="ksb-mapping.xlsx",
+        on_click="ignore",  # no rerun on click: see DOWNLOAD_NOTE in ui.py
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table_view:",
         key="cov_xlsx",
@@ -299,6 +300,7 @@ def mapping_review(snap: snapshot.Snapshot, df: pd.DataFrame, title: str, option
         "Download mapping (.csv)",
         lambda: mapping_sheet.to_csv(rows, modules),
         file_name="ksb-mapping.csv",
+        on_click="ignore",  # no rerun on click: see DOWNLOAD_NOTE in ui.py
         mime="text/csv",
         icon=":material/download:",
         key="cov_csv",

@@ -125,6 +125,7 @@ def committee_downloads(saved: store_module.SavedProgramme, snap: snapshot.Snaps
         "Committee report (.html)",
         html_report,
         file_name="committee-report.html",
+        on_click="ignore",  # no rerun on click: see DOWNLOAD_NOTE in ui.py
         mime="text/html",
         icon=":material/description:",
         key=f"{key}_html",
@@ -139,6 +140,7 @@ def committee_downloads(saved: store_module.SavedProgramme, snap: snapshot.Snaps
             notes,
         ),
         file_name="committee-report.xlsx",
+        on_click="ignore",  # no rerun on click: see DOWNLOAD_NOTE in ui.py
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table_view:",
         key=f"{key}_xlsx",

@@ -73,6 +73,7 @@ def ksb_section(occ: Any, content: Any) -> None:
                 "Blank KSB sheet (.xlsx)",
                 ksbs_module.blank_sheet_xlsx(occ.reference, occ.title),
                 file_name=f"{occ.reference.lower()}-ksb-sheet.xlsx",
+                on_click="ignore",  # no rerun on click: see DOWNLOAD_NOTE in ui.py
                 key="blank_ksb_sheet",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 icon=":material/table_view:",
