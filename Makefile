@@ -40,7 +40,7 @@ $(MUTATE_STAMP): $(TEST_STAMP) requirements-mutate.txt
 	@touch $(MUTATE_STAMP)
 
 # Mutation benchmark: the surviving-mutant rate of the matcher, coverage, eligibility and the store
-# (settings in pyproject.toml [tool.mutmut]); takes tens of minutes on 2 cores.
+# (settings in pyproject.toml [tool.mutmut]); takes about an hour on 2 cores.
 mutate: $(MUTATE_STAMP)
 	rm -rf mutants
 	$(BIN)/mutmut run --max-children $${MUTATE_JOBS:-2} || true
