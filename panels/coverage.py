@@ -13,7 +13,7 @@ from htq import coverage as coverage_module
 from htq import ksbs as ksbs_module
 from htq import programme as programme_module
 from htq.errors import HTQError
-from ui import match_index, plain, snapshot_notes
+from ui import download, match_index, plain, snapshot_notes
 
 
 def ksb_lists(snap: snapshot.Snapshot, references: Sequence[str]) -> list[Any]:
@@ -286,23 +286,19 @@ def mapping_review(snap: snapshot.Snapshot, df: pd.DataFrame, title: str, option
             st.dataframe(duties, hide_index=True, width="stretch")
     notes = snapshot_notes(snap, {"Standards": ", ".join(f"{s.reference} v{s.version or '?'}" for s in standards)})
     left, right, _ = st.columns([3, 2, 2])
-    left.download_button(
+    download(
+        left,
         "Download KSB mapping sheet (.xlsx)",
         lambda: mapping_sheet.to_xlsx(title, rows, modules, notes),
-        file_name="ksb-mapping.xlsx",
-        on_click="ignore",  # no rerun on click: see DOWNLOAD_NOTE in ui.py
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/table_view:",
-        key="cov_xlsx",
-        help="KSB mapping and qualification structure sheets; re-open it here later to carry on.",
+        "ksb-mapping.xlsx",
+        "cov_xlsx",
+        "KSB mapping and qualification structure sheets; re-open it here later to carry on.",
     )
-    right.download_button(
+    download(
+        right,
         "Download mapping (.csv)",
         lambda: mapping_sheet.to_csv(rows, modules),
-        file_name="ksb-mapping.csv",
-        on_click="ignore",  # no rerun on click: see DOWNLOAD_NOTE in ui.py
-        mime="text/csv",
-        icon=":material/download:",
-        key="cov_csv",
-        help="The KSB mapping sheet alone, as CSV.",
+        "ksb-mapping.csv",
+        "cov_csv",
+        "The KSB mapping sheet alone, as CSV.",
     )

@@ -14,7 +14,7 @@ from htq import alerts as alerts_module
 from htq import coverage as coverage_module
 from htq import store as store_module
 from panels.coverage import start_mapping
-from ui import format_date, plain, shortlist, signed_in, snapshot_notes
+from ui import download, format_date, plain, shortlist, signed_in, snapshot_notes
 
 
 @st.cache_resource(show_spinner=False)
@@ -121,17 +121,16 @@ def committee_downloads(saved: store_module.SavedProgramme, snap: snapshot.Snaps
         return report.committee_html(tables, committee.read_first(saved, tables), notes, committee.EMPTY)
 
     left, right, _ = st.columns([2, 2, 3])
-    left.download_button(
+    download(
+        left,
         "Committee report (.html)",
         html_report,
-        file_name="committee-report.html",
-        on_click="ignore",  # no rerun on click: see DOWNLOAD_NOTE in ui.py
-        mime="text/html",
-        icon=":material/description:",
-        key=f"{key}_html",
-        help="One self-contained page: open it in a browser, print it or attach it.",
+        "committee-report.html",
+        f"{key}_html",
+        "One self-contained page: open it in a browser, print it or attach it.",
     )
-    right.download_button(
+    download(
+        right,
         "Committee report (.xlsx)",
         lambda: report.committee_xlsx(
             committee.tables(saved, snap),
@@ -139,12 +138,9 @@ def committee_downloads(saved: store_module.SavedProgramme, snap: snapshot.Snaps
             mapping_sheet.structure_frame(saved.modules),
             notes,
         ),
-        file_name="committee-report.xlsx",
-        on_click="ignore",  # no rerun on click: see DOWNLOAD_NOTE in ui.py
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/table_view:",
-        key=f"{key}_xlsx",
-        help="The same tables, with the KSB mapping and qualification structure sheets.",
+        "committee-report.xlsx",
+        f"{key}_xlsx",
+        "The same tables, with the KSB mapping and qualification structure sheets.",
     )
 
 

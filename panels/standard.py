@@ -10,7 +10,7 @@ import streamlit as st
 
 from htq import catalogue, eligibility, lifecycle, snapshot
 from htq import ksbs as ksbs_module
-from ui import PAGE, download_buttons, format_date, plain, recent_changes, search_index
+from ui import PAGE, download, download_buttons, format_date, plain, recent_changes, search_index
 
 _REASON_ICON = {
     eligibility.MEETS: ":material/check_circle:",
@@ -69,15 +69,13 @@ def ksb_section(occ: Any, content: Any) -> None:
                 icon=":material/info:",
             )
             left, right = st.columns(2)
-            left.download_button(
+            download(
+                left,
                 "Blank KSB sheet (.xlsx)",
                 ksbs_module.blank_sheet_xlsx(occ.reference, occ.title),
-                file_name=f"{occ.reference.lower()}-ksb-sheet.xlsx",
-                on_click="ignore",  # no rerun on click: see DOWNLOAD_NOTE in ui.py
-                key="blank_ksb_sheet",
-                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                icon=":material/table_view:",
-                help="Code, Type and Statement columns to fill in.",
+                f"{occ.reference.lower()}-ksb-sheet.xlsx",
+                "blank_ksb_sheet",
+                "Code, Type and Statement columns to fill in.",
             )
             right.page_link(
                 PAGE["KSB coverage"],
