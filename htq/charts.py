@@ -106,16 +106,7 @@ def evidence_figure(rows: list[dict[str, float]], labels: list[str]) -> go.Figur
             marker_color=colour,
             hovertemplate="%{y}<br>" + kind + ": %{x:.2f}<extra></extra>",
         )
-    fig.update_layout(
-        barmode="stack",
-        height=60 + 28 * len(labels),
-        margin=dict(t=10, l=10, r=10, b=10),
-        font=FONT,
-        yaxis=dict(autorange="reversed"),
-        xaxis=dict(title="Contribution to the score"),
-        legend=dict(orientation="h", y=-0.2),
-    )
-    return fig
+    return _stacked(fig, len(labels), 60, 28, "Contribution to the score", -0.2)
 
 
 GRADE_COLOURS = {"full": "#00703c", "partial": "#ffdd00", "none": "#d4351c"}
@@ -146,14 +137,19 @@ def totals_figure(totals: pd.DataFrame) -> go.Figure:
         marker_pattern_shape="/",
         hovertemplate="%{y}<br>still proposed: %{x}<extra></extra>",
     )
+    return _stacked(fig, len(labels), 80, 36, "KSBs", -0.25)
+
+
+def _stacked(fig: go.Figure, rows: int, base: int, per_row: int, x_title: str, legend_y: float) -> go.Figure:
+    """Lay out horizontal stacked bars, first row on top, the legend below the chart."""
     fig.update_layout(
         barmode="stack",
-        height=80 + 36 * len(labels),
+        height=base + per_row * rows,
         margin=dict(t=10, l=10, r=10, b=10),
         font=FONT,
         yaxis=dict(autorange="reversed"),
-        xaxis=dict(title="KSBs"),
-        legend=dict(orientation="h", y=-0.25),
+        xaxis=dict(title=x_title),
+        legend=dict(orientation="h", y=legend_y),
     )
     return fig
 
