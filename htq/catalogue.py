@@ -20,6 +20,8 @@ from htq.snapshot import Snapshot
 from htq.text import FieldIndex, FieldSpec, terms
 
 ROUTE_UNKNOWN = "Route unknown"
+REGULATED_YES, REGULATED_NO, REGULATED_UNKNOWN = "Yes", "No", "Unknown"  # the frame's "regulated" column
+REGULATED_VALUES = {"yes": REGULATED_YES, "unknown": REGULATED_UNKNOWN}  # Filters.regulated → that column
 NOT_IN_SNAPSHOT = "(not in this snapshot)"
 
 SEARCH_FIELDS = {
@@ -69,7 +71,9 @@ def frame(snapshot: Snapshot) -> pd.DataFrame:
                 "overview": occ.overview,
                 "summary": occ.summary,
                 "htqs": len(occ.htqs),
-                "regulated": "Yes" if occ.regulated else ("No" if occ.regulated is False else "Unknown"),
+                "regulated": REGULATED_YES
+                if occ.regulated
+                else (REGULATED_NO if occ.regulated is False else REGULATED_UNKNOWN),
                 "regulated_body": occ.regulated_body,
                 "map_url": map_url(occ.code),
                 "standard_url": occ.standard_url or STANDARD_PAGE_UNKNOWN,
@@ -137,9 +141,6 @@ def _filter_mask(df: pd.DataFrame, filters: Filters) -> np.ndarray:
     if filters.not_updated_since is not None:  # standards with no known date are left out, and counted apart
         keep(df["last_updated"] < pd.Timestamp(year=filters.not_updated_since, month=1, day=1))
     return mask
-
-
-REGULATED_VALUES = {"yes": "Yes", "unknown": "Unknown"}  # Filters.regulated → the frame's "regulated" value
 
 
 def apply_filters(df: pd.DataFrame, filters: Filters, index: FieldIndex | None = None) -> pd.DataFrame:

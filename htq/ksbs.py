@@ -107,7 +107,7 @@ def from_text(text: str, reference: str, title: str = "") -> StandardContent:
 def read_sheet(blob: bytes, filename: str, reference: str, title: str = "") -> StandardContent:
     """Return the KSBs in an uploaded KSB sheet (.xlsx or .csv)."""
     name = f"“{filename}”"
-    if not filename.lower().endswith((".xlsx", ".csv")):
+    if not filename.lower().endswith(documents.SHEET_SUFFIXES):
         raise KsbError(f"{name}: upload the KSB sheet as .xlsx or .csv.")
     return from_rows(documents.sheet_rows(blob, filename), reference, title, name)
 
